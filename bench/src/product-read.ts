@@ -1,0 +1,158 @@
+// product-read: GET /products/:id through the full chassis (logging, metrics, request id,
+// security headers, validation, Postgres behind the service's cache) versus a bare Fastify
+// route answering the same product as a constant. One process per side, same load.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, startPostgres, TEST_PG_URL_ENV, testDatabase } from '@shopnow/testkit';
+import { type Child, residentMemoryMb, startNode, waitUntilReady } from './child.ts';
+import { type LoadSettings, measure } from './load.ts';
+import { type BenchmarkResult, machine, ratioOf, type Side } from './report.ts';
+import { Teardown } from './teardown.ts';
+
+const run = promisify(execFile);
+const repoRoot = join(import.meta.dirname, '..', '..');
+const TARGET = 0.5;
+
+export interface RunOptions extends LoadSettings {
+  /** Where the server logs and the product body of this run go. */
+  runDir: string;
+  /** Progress lines (to stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
+  const log = opts.log ?? (() => {});
+  const startedAt = new Date().toISOString();
+  const teardown = new Teardown();
+  try {
+    const databaseUrl = await productDatabase(teardown, log);
+
+    log('product: migrate and seed');
+    const adminEnv = { ...process.env, DATABASE_URL: databaseUrl };
+    await run(process.execPath, ['services/product/src/admin.ts', 'migrate'], {
+      cwd: repoRoot,
+      env: adminEnv,
+    });
+    await run(process.execPath, ['services/product/src/admin.ts', 'seed'], { cwd: repoRoot, env: adminEnv });
+
+    const product = await startServer(teardown, opts.runDir, 'product', {
+      args: ['--import', '@shopnow/chassis/tracing', 'services/product/src/main.ts'],
+      env: {
+        DATABASE_URL: databaseUrl,
+        LOG_LEVEL: 'info',
+        ADMIN_TOKEN: randomBytes(24).toString('hex'),
+        DISCOVERY: 'static',
+      },
+      readyPath: '/health/ready',
+    });
+    const productPath = `/products/${await someProductId(product.url)}`;
+    const bodyFile = join(opts.runDir, 'product.json');
+    writeFileSync(bodyFile, await fetchOk(`${product.url}${productPath}`));
+
+    const baseline = await startServer(teardown, opts.runDir, 'baseline', {
+      args: ['bench/src/baseline-server.ts'],
+      env: { BENCH_BODY_FILE: bodyFile },
+      readyPath: productPath,
+    });
+
+    log(
+      `baseline: bare fastify, ${opts.connections} connections, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`,
+    );
+    const baselineSide = await side('bare fastify', baseline, productPath, opts);
+    log(
+      `product: full chassis, ${opts.connections} connections, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`,
+    );
+    const productSide = await side('product', product, productPath, opts);
+
+    const ratio = ratioOf(productSide, baselineSide);
+    return {
+      benchmark: 'product-read',
+      startedAt,
+      machine: machine(),
+      settings: {
+        connections: opts.connections,
+        durationSec: opts.durationSec,
+        warmupSec: opts.warmupSec,
+        pipelining: 1,
+        processesPerSide: 1,
+      },
+      subject: productSide,
+      baseline: baselineSide,
+      ratio,
+      target: TARGET,
+      pass: ratio >= TARGET,
+    };
+  } finally {
+    await teardown.run();
+  }
+}
+
+/** A fresh database on the test server of `npm test`, else on an embedded Postgres of our own. */
+async function productDatabase(teardown: Teardown, log: (line: string) => void): Promise<string> {
+  if (!process.env[TEST_PG_URL_ENV]) {
+    log('postgres: starting an embedded server');
+    const server = await startPostgres();
+    teardown.add(() => server.stop());
+    process.env[TEST_PG_URL_ENV] = server.url;
+    teardown.add(() => {
+      delete process.env[TEST_PG_URL_ENV];
+    });
+  }
+  const db = await testDatabase();
+  teardown.add(() => db.drop());
+  return db.url;
+}
+
+interface RunningServer {
+  child: Child;
+  url: string;
+}
+
+async function startServer(
+  teardown: Teardown,
+  runDir: string,
+  name: string,
+  spec: { args: string[]; env: Record<string, string>; readyPath: string },
+): Promise<RunningServer> {
+  const port = await freePort();
+  const child = startNode(name, spec.args, {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...spec.env },
+    logFile: join(runDir, `${name}.log`),
+  });
+  teardown.add(() => child.stop());
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(child, `${url}${spec.readyPath}`);
+  return { child, url };
+}
+
+async function side(
+  name: string,
+  server: RunningServer,
+  path: string,
+  settings: LoadSettings,
+): Promise<Side> {
+  const result = await measure(`${server.url}${path}`, settings);
+  return { name, ...result, rssMb: residentMemoryMb(server.child) };
+}
+
+/** The id of a real, seeded product, found through the public list endpoint. */
+async function someProductId(baseUrl: string): Promise<string> {
+  const page = JSON.parse(await fetchOk(`${baseUrl}/products?limit=1`)) as {
+    items?: Array<{ id?: unknown }>;
+  };
+  const id = page.items?.[0]?.id;
+  if (typeof id !== 'string' && typeof id !== 'number')
+    throw new Error('product-read: the seeded catalog is empty');
+  return String(id);
+}
+
+async function fetchOk(url: string): Promise<string> {
+  const res = await fetch(url);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url} → ${res.status}: ${text.slice(0, 200)}`);
+  return text;
+}

@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@shopnow/testkit';
+import { freePortBlock } from './ports.ts';
+import { isAlive, pidsWithEnv } from './processes.ts';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** A private SHOPNOW_HOME and ports nobody else uses, so runs never clash. */
+export interface LauncherSandbox {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  launcherUrl: string;
+  /** Port of the first product replica. */
+  productPort: number;
+  /** Kills whatever of this sandbox still runs and deletes the home. */
+  dispose(): Promise<void>;
+}
+
+export async function createSandbox(): Promise<LauncherSandbox> {
+  const home = await mkdtemp(join(tmpdir(), 'shopnow-e2e-'));
+  await chmod(home, 0o755); // the postgres OS user must traverse into it
+  const launcherPort = await freePort();
+  const pgPort = await freePort();
+  // Product replicas live at base + 10 + i.
+  const productPort = await freePortBlock(3);
+  const env = {
+    ...process.env,
+    SHOPNOW_HOME: home,
+    SHOPNOW_LAUNCHER_PORT: String(launcherPort),
+    SHOPNOW_PG_PORT: String(pgPort),
+    SHOPNOW_BASE_PORT: String(productPort - 10),
+  };
+  return {
+    home,
+    env,
+    launcherUrl: `http://127.0.0.1:${launcherPort}`,
+    productPort,
+    async dispose() {
+      for (const pid of await pidsWithEnv('SHOPNOW_HOME', home)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface LauncherRun {
+  child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the first match in the output; rejects if the launcher exits first. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs `node tools/launcher/src/cli.ts <args>` from the repository root, exactly as `npm start` does. */
+export function runLauncher(sandbox: LauncherSandbox, args: string[]): LauncherRun {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools/launcher/src/cli.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: sandbox.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
+
+  const waitFor = (pattern: RegExp, timeoutMs: number) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(text);
+        if (!match) return false;
+        done();
+        resolve(match);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms; launcher output:\n${text}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      if (check()) return;
+      listeners.add(check);
+      void exited.then(({ code, signal }) => {
+        if (check()) return;
+        done();
+        reject(new Error(`launcher exited (${signal ?? code}) before ${pattern}; output:\n${text}`));
+      });
+    });
+
+  return { child, output: () => text, waitFor, exited };
+}
+
+/** Waits for a pid list to be gone entirely; returns the ones still alive at the deadline. */
+export async function survivors(pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const alive = pids.filter(isAlive);
+    if (alive.length === 0 || Date.now() > deadline) return alive;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,52 @@
+export interface CachedLookup {
+  get(name: string): Promise<string[]>;
+  clear(): void;
+}
+
+interface Entry {
+  urls: string[];
+  fetchedAt: number;
+}
+
+/**
+ * Caches lookups for ttlMs with three properties a hot path needs: concurrent misses
+ * share one fetch, an answer is served from memory between refreshes, and a failed
+ * refresh falls back to the last good answer (a registry or DNS blip must not take
+ * every outbound call down with it).
+ */
+export function cachedLookup(fetch: (name: string) => Promise<string[]>, ttlMs: number): CachedLookup {
+  const entries = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<string[]>>();
+
+  function refresh(name: string): Promise<string[]> {
+    let pending = inFlight.get(name);
+    if (!pending) {
+      pending = fetch(name)
+        .then(
+          (urls) => {
+            entries.set(name, { urls, fetchedAt: Date.now() });
+            return urls;
+          },
+          (err: unknown) => {
+            const stale = entries.get(name);
+            if (stale) return stale.urls;
+            throw err;
+          },
+        )
+        .finally(() => inFlight.delete(name));
+      inFlight.set(name, pending);
+    }
+    return pending;
+  }
+
+  return {
+    get(name) {
+      const entry = entries.get(name);
+      if (entry && Date.now() - entry.fetchedAt < ttlMs) return Promise.resolve(entry.urls);
+      return refresh(name);
+    },
+    clear() {
+      entries.clear();
+    },
+  };
+}

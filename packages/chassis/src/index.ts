@@ -1,0 +1,70 @@
+// @shopnow/chassis: what every service shares. One import for services; each line says where it lives.
+
+export { type AdminOptions, runAdmin } from './admin.ts';
+// Service lifecycle: main.ts → runService; app.ts → createApp; tests may call serve directly.
+export { type App, type CreateAppOptions, createApp, type ShopnowApi } from './app.ts';
+// Config (envalid underneath).
+export {
+  type BaseConfig,
+  baseConfigSpec,
+  bool,
+  type CleanedEnv,
+  ConfigError,
+  email,
+  exitOnConfigError,
+  host,
+  json,
+  loadConfig,
+  makeValidator,
+  num,
+  port,
+  positiveInt,
+  postgresUrl,
+  str,
+  url,
+} from './config.ts';
+// Request scope.
+export { getRequestContext, type RequestContext, runWithRequestContext } from './context.ts';
+export { CHASSIS_MIGRATIONS_DIR, type MigrateOptions, type MigrateResult, migrate } from './db/migrate.ts';
+// Database.
+export { createPool, type PoolOptions, withTransaction } from './db/pool.ts';
+export { registerPoolMetrics } from './db/pool-metrics.ts';
+// Service-to-service.
+export * from './discovery/index.ts';
+// Errors as RFC 9457 problem details.
+export {
+  AppError,
+  commonErrors,
+  defineErrors,
+  type ErrorDef,
+  errorForStatus,
+  isAppError,
+} from './errors.ts';
+export type { HealthOptions, ReadinessCheck } from './health.ts';
+export * from './http-client/index.ts';
+export {
+  type IdempotencyKey,
+  type IdempotentResponse,
+  purgeIdempotencyKeys,
+  requestFingerprint,
+  type StoredResponse,
+  withIdempotency,
+} from './idempotency.ts';
+// Observability.
+export { createLogger, type Logger, type LoggerConfig } from './logging.ts';
+export { Counter, Gauge, Histogram, Registry } from './metrics.ts';
+export {
+  buildProblem,
+  type FieldError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  type ProblemParts,
+  sendProblem,
+} from './problem.ts';
+export { isSecretKey, REDACTED, redactSecrets } from './redact.ts';
+export { REQUEST_ID_HEADER } from './request-id.ts';
+export { type RunServiceOptions, runService, type ServiceConfig, type ServiceDeps } from './run-service.ts';
+export { DEFAULT_SECURITY_HEADERS } from './security.ts';
+export { type Served, type ServeOptions, serve } from './serve.ts';
+export { isTracingStarted, shutdownTracing } from './tracing/state.ts';
+export { currentTraceId } from './tracing/trace-id.ts';

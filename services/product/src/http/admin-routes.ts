@@ -1,0 +1,175 @@
+// Admin writes, behind `Authorization: Bearer <ADMIN_TOKEN>` until the identity issue brings
+// the admin role. Each write is one transaction, optionally idempotent (Idempotency-Key),
+// and invalidates this instance's read cache once committed.
+// DELETE is a soft delete (active=false): reviews, carts and past orders keep pointing at a
+// real row, and PATCH {"active": true} brings the product back.
+import { randomUUID } from 'node:crypto';
+import type { App } from '@shopnow/chassis';
+import { AppError, commonErrors } from '@shopnow/chassis';
+import type { FastifyReply } from 'fastify';
+import {
+  type InputProblem,
+  type Prepared,
+  prepareChanges,
+  prepareNewProduct,
+} from '../domain/product-input.ts';
+import { fieldError, productErrors } from '../errors.ts';
+import { translatingConstraints } from '../store/pg-errors.ts';
+import { deactivateProduct, findProductById, insertProduct, updateProduct } from '../store/products.ts';
+import { requireAdminToken } from './admin-auth.ts';
+import type { RouteDeps } from './deps.ts';
+import {
+  ChangePriceBody,
+  CreateProductBody,
+  IdempotencyHeaders,
+  IdParams,
+  Product,
+  UpdateProductBody,
+} from './schemas.ts';
+import { runWrite } from './write.ts';
+
+const SCOPE = 'product-admin';
+const TAGS = ['admin'];
+const AUTH_NOTE = 'Requires `Authorization: Bearer <ADMIN_TOKEN>`.';
+
+export function registerAdminRoutes(app: App, deps: RouteDeps): void {
+  app.register(async (admin: App) => {
+    admin.addHook('onRequest', requireAdminToken(deps.adminToken));
+    registerAdminProductRoutes(admin, deps);
+  });
+}
+
+function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void {
+  admin.get(
+    '/admin/products/:id',
+    {
+      schema: {
+        summary: 'Get a product by id, inactive ones included',
+        description: AUTH_NOTE,
+        tags: TAGS,
+        params: IdParams,
+        response: { 200: Product },
+      },
+    },
+    async (request) => {
+      const product = await findProductById(db, request.params.id, { includeInactive: true });
+      if (product === undefined) throw notFound(request.params.id);
+      return product;
+    },
+  );
+
+  admin.post(
+    '/admin/products',
+    {
+      schema: {
+        summary: 'Create a product',
+        description: AUTH_NOTE,
+        tags: TAGS,
+        headers: IdempotencyHeaders,
+        body: CreateProductBody,
+        response: { 201: Product },
+      },
+    },
+    async (request, reply) => {
+      const id = randomUUID();
+      const product = accepted(prepareNewProduct(id, request.body));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
+        status: 201,
+        body: await translatingConstraints(() => insertProduct(tx, id, product)),
+      }));
+      return reply.code(201).header('location', `/products/${body.id}`).send(body);
+    },
+  );
+
+  admin.patch(
+    '/admin/products/:id',
+    {
+      schema: {
+        summary: 'Change some fields of a product (absent fields stay as they are)',
+        description: AUTH_NOTE,
+        tags: TAGS,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: UpdateProductBody,
+        response: { 200: Product },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const changes = accepted(prepareChanges(request.body));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
+        status: 200,
+        body: (await translatingConstraints(() => updateProduct(tx, id, changes))) ?? throwNotFound(id),
+      }));
+      cache.invalidate(id);
+      return body;
+    },
+  );
+
+  admin.put(
+    '/admin/products/:id/price',
+    {
+      schema: {
+        summary: "Set a product's price (integer minor units + ISO 4217 currency)",
+        description: AUTH_NOTE,
+        tags: TAGS,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: ChangePriceBody,
+        response: { 200: Product },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const changes = accepted(prepareChanges({ price: request.body }, '/currency'));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
+        status: 200,
+        body: (await updateProduct(tx, id, changes)) ?? throwNotFound(id),
+      }));
+      cache.invalidate(id);
+      return body;
+    },
+  );
+
+  admin.delete(
+    '/admin/products/:id',
+    {
+      schema: {
+        summary: 'Soft-delete a product: hidden from reads and search; PATCH {"active": true} restores it',
+        description: AUTH_NOTE,
+        tags: TAGS,
+        params: IdParams,
+        headers: IdempotencyHeaders,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => {
+        if (!(await deactivateProduct(tx, id))) throwNotFound(id);
+        return { status: 204, body: null };
+      });
+      cache.invalidate(id);
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** The prepared value, or the 4xx that names the offending field. */
+function accepted<T>(prepared: Prepared<T>): T {
+  if (prepared.ok) return prepared.value;
+  throw problemFor(prepared.problem);
+}
+
+function problemFor({ field, message, kind }: InputProblem): AppError {
+  const def =
+    kind === 'currency' ? productErrors['product.invalid_currency'] : commonErrors.validation_failed;
+  return fieldError(def, 'body', field, message);
+}
+
+function notFound(id: string): AppError {
+  return new AppError(productErrors['product.not_found'], `No product ${id}`);
+}
+
+function throwNotFound(id: string): never {
+  throw notFound(id);
+}

@@ -1,0 +1,9 @@
+import type pg from 'pg';
+import type { ProductCache } from '../cache/product-cache.ts';
+
+/** What the route modules need, built once by buildApp. */
+export interface RouteDeps {
+  db: pg.Pool;
+  cache: ProductCache;
+  adminToken: string;
+}

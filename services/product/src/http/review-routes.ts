@@ -1,0 +1,95 @@
+// Reviews: list (newest first, cursor paged) and add (one per user per product).
+// TEMPORARY: the reviewer is whoever the X-User-ID header names. Nothing verifies it yet;
+// zero-trust verification of the caller (a signed token) arrives with the identity issue,
+// and until then this route must not be exposed beyond trusted callers.
+import { randomUUID } from 'node:crypto';
+import type { App } from '@shopnow/chassis';
+import { AppError } from '@shopnow/chassis';
+import type { FastifyReply } from 'fastify';
+import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
+import { decodeReviewCursor, encodeReviewCursor } from '../domain/review-cursor.ts';
+import { fieldError, productErrors } from '../errors.ts';
+import { findProductById } from '../store/products.ts';
+import { addReview, listReviews } from '../store/reviews.ts';
+import type { RouteDeps } from './deps.ts';
+import {
+  CreateReviewBody,
+  IdParams,
+  PageQuery,
+  ReviewCreated,
+  ReviewHeaders,
+  ReviewPage,
+} from './schemas.ts';
+import { runWrite } from './write.ts';
+
+export function registerReviewRoutes(app: App, { db, cache }: RouteDeps): void {
+  app.get(
+    '/products/:id/reviews',
+    {
+      schema: {
+        summary: "A product's reviews, newest first",
+        tags: ['reviews'],
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: ReviewPage },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { cursor, limit = DEFAULT_PAGE_SIZE } = request.query;
+      const after = cursor === undefined ? undefined : decodeReviewCursor(cursor);
+      if (cursor !== undefined && after === undefined) {
+        throw fieldError(
+          productErrors['product.invalid_cursor'],
+          'querystring',
+          '/cursor',
+          'is not a reviews cursor',
+        );
+      }
+      if ((await findProductById(db, id)) === undefined) {
+        throw new AppError(productErrors['product.not_found'], `No product ${id}`);
+      }
+      const page = await listReviews(db, { productId: id, after, limit });
+      return { items: page.items, nextCursor: page.nextKey ? encodeReviewCursor(page.nextKey) : null };
+    },
+  );
+
+  app.post(
+    '/products/:id/reviews',
+    {
+      schema: {
+        summary: 'Add a review (one per user); updates the product rating in the same transaction',
+        description:
+          'TEMPORARY: the reviewer is the X-User-ID header until the identity issue adds verified tokens.',
+        tags: ['reviews'],
+        params: IdParams,
+        headers: ReviewHeaders,
+        body: CreateReviewBody,
+        response: { 201: ReviewCreated },
+      },
+    },
+    async (request, reply) => {
+      const userId = request.headers['x-user-id'];
+      if (userId === undefined) {
+        throw new AppError(productErrors['product.user_required'], 'Send X-User-ID: <user uuid> (temporary)');
+      }
+      const productId = request.params.id;
+      const { rating, title = '', body = '' } = request.body;
+      const result = await runWrite(db, request, reply as FastifyReply, `reviews:${userId}`, async (tx) => {
+        const added = await addReview(tx, { id: randomUUID(), productId, userId, rating, title, body });
+        if (added.outcome === 'product_not_found') {
+          throw new AppError(productErrors['product.not_found'], `No product ${productId}`);
+        }
+        if (added.outcome === 'already_reviewed') {
+          throw new AppError(
+            productErrors['product.already_reviewed'],
+            'Edit is not supported yet; one review per user',
+          );
+        }
+        return { status: 201, body: { review: added.review, rating: added.rating } };
+      });
+      cache.invalidate(productId); // the rating shown on the product changed
+      return reply.code(201).send(result.body);
+    },
+  );
+}

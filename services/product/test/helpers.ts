@@ -1,0 +1,88 @@
+// Shared setup for the product service's integration tests: a fresh database on the real
+// (embedded) Postgres, migrated like production, optionally seeded, and the real app on top.
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { App } from '@shopnow/chassis';
+import { migrate } from '@shopnow/chassis';
+import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+import type { LightMyRequestResponse } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { seedCatalog } from '../src/seed/seed.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+export interface ProductFixture {
+  app: App;
+  db: TestDatabase;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export async function startProduct(
+  options: { seed?: boolean; cacheTtlMs?: number } = {},
+): Promise<ProductFixture> {
+  const db = await testDatabase();
+  try {
+    await migrate(db.pool, { service: 'product', dir: MIGRATIONS_DIR });
+    if (options.seed ?? true) await seedCatalog(db.pool);
+    const app = await buildApp({
+      config: {
+        ADMIN_TOKEN,
+        PRODUCT_CACHE_TTL_MS: options.cacheTtlMs ?? 2000,
+        LOG_LEVEL: 'silent',
+        BODY_LIMIT_BYTES: 1_048_576,
+      },
+      db: db.pool,
+    });
+    await app.ready();
+    return {
+      app,
+      db,
+      pool: db.pool,
+      close: async () => {
+        await app.close();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
+
+/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
+export function assertProblem(
+  res: LightMyRequestResponse,
+  status: number,
+  code?: string,
+): { code: string; errors?: Array<{ in: string; field: string; message: string }>; detail?: string } {
+  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  const body = res.json();
+  assert.equal(body.status, status);
+  assert.equal(typeof body.request_id, 'string');
+  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
+  if (code !== undefined) assert.equal(body.code, code);
+  return body;
+}
+
+/** Everything the catalog holds, to prove a rejected request changed nothing. */
+export async function snapshot(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query(
+    `SELECT (SELECT count(*) FROM products) AS products,
+            (SELECT count(*) FROM reviews) AS reviews,
+            (SELECT count(*) FROM categories) AS categories,
+            (SELECT md5(coalesce(string_agg(p::text, '|' ORDER BY id), '')) FROM products p) AS products_hash,
+            (SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY id), '')) FROM reviews r) AS reviews_hash`,
+  );
+  return JSON.stringify(rows[0]);
+}
+
+export async function productIdBySku(pool: pg.Pool, sku: string): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>('SELECT id FROM products WHERE sku = $1', [sku]);
+  assert.ok(rows[0], `no product ${sku}`);
+  return rows[0].id;
+}

@@ -1,0 +1,134 @@
+// The service as operators run it: `admin.ts migrate|seed` as one-off commands, and main.ts
+// as a process (config errors, readiness, serving, graceful SIGTERM).
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { ADMIN_TOKEN } from './helpers.ts';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [`${SRC}${script}`, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const exit = once(child, 'exit').then(([code, signal]) => ({ code, signal, stdout, stderr }) as Exit);
+  return { child, exit };
+}
+
+let db: TestDatabase;
+before(async () => {
+  db = await testDatabase();
+});
+after(async () => {
+  await db?.drop();
+});
+
+const count = async (table: string) =>
+  (await db.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+
+describe('admin.ts', () => {
+  it('migrate, then seed on first start only', async () => {
+    const migrated = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url }).exit;
+    assert.equal(migrated.code, 0, migrated.stderr + migrated.stdout);
+    assert.equal(await count('products'), 0);
+
+    const seeded = await run('admin.ts', ['seed'], { DATABASE_URL: db.url }).exit;
+    assert.equal(seeded.code, 0, seeded.stderr + seeded.stdout);
+    const products = await count('products');
+    const reviews = await count('reviews');
+    assert.ok(products >= 60);
+    assert.ok((await count('categories')) >= 6);
+    assert.ok(reviews > 0);
+
+    const again = await run('admin.ts', ['seed'], { DATABASE_URL: db.url }).exit;
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(await count('products'), products, 'a second seed changes nothing');
+    assert.equal(await count('reviews'), reviews);
+  });
+
+  it('without DATABASE_URL exits 1 with one line', async () => {
+    const res = await run('admin.ts', ['migrate'], {}).exit;
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /DATABASE_URL/);
+  });
+});
+
+describe('main.ts', () => {
+  it('refuses to start without ADMIN_TOKEN, naming it in one line', async () => {
+    const res = await run('main.ts', [], { DATABASE_URL: db.url, PORT: String(await freePort()) }).exit;
+    assert.equal(res.code, 1);
+    assert.equal(res.stderr.trim().split('\n').length, 1);
+    assert.match(res.stderr, /ADMIN_TOKEN/);
+  });
+
+  it('refuses a short ADMIN_TOKEN without echoing it', async () => {
+    const res = await run('main.ts', [], {
+      DATABASE_URL: db.url,
+      PORT: String(await freePort()),
+      ADMIN_TOKEN: 'short-secret',
+    }).exit;
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /ADMIN_TOKEN/);
+    assert.doesNotMatch(res.stderr, /short-secret/);
+  });
+
+  it('serves the catalog when ready and exits 0 on SIGTERM', async () => {
+    const seeded = await run('admin.ts', ['seed'], { DATABASE_URL: db.url }).exit;
+    assert.equal(seeded.code, 0, seeded.stderr);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const { child, exit } = run('main.ts', [], {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: db.url,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      let ready = false;
+      for (let i = 0; i < 100 && !ready; i++) {
+        ready = await fetch(`${base}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await sleep(100);
+      }
+      assert.ok(ready, 'became ready');
+      const page = (await (await fetch(`${base}/products?limit=3`)).json()) as { items: unknown[] };
+      assert.equal(page.items.length, 3);
+      const search = (await (await fetch(`${base}/products/search?q=wireles%20hedphones`)).json()) as {
+        items: Array<{ name: string }>;
+      };
+      assert.match(search.items[0]?.name ?? '', /Headphones/);
+      child.kill('SIGTERM');
+      const res = await exit;
+      assert.equal(res.code, 0, res.stderr);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

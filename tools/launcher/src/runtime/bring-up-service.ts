@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import { instanceId, type ServiceDefinition, servicePort } from '../catalog.ts';
+import { LauncherError } from '../errors.ts';
+import type { Secrets } from '../home/secrets.ts';
+import { provisionServiceDatabase } from '../postgres/provision.ts';
+import type { InstanceRegistry } from '../registry/registry.ts';
+import type { LauncherSettings } from '../settings.ts';
+import type { BackoffPolicy } from '../supervisor/backoff.ts';
+import { readLogTail } from '../system/log-file.ts';
+import { formatDuration, type Progress } from '../ui/progress.ts';
+import { lastError, runAdminTask } from './admin-task.ts';
+import { serviceEnv } from './service-env.ts';
+import { InstanceFailedError, ServiceInstance } from './service-instance.ts';
+import { StartupInterrupted, type Teardown } from './teardown.ts';
+
+export interface ServiceStartContext {
+  settings: LauncherSettings;
+  secrets: Secrets;
+  /** Base environment of the service's processes. */
+  env: NodeJS.ProcessEnv;
+  nodePath: string;
+  postgresUrl: string;
+  registryUrl: string;
+  registry: InstanceRegistry;
+  progress: Progress;
+  teardown: Teardown;
+  readyTimeoutMs: number;
+  graceMs: number;
+  backoff: BackoffPolicy | undefined;
+  /** Each instance, before it starts (to watch it and list it). */
+  onInstance: (instance: ServiceInstance) => void;
+}
+
+/**
+ * One service, in order: its database and role → `admin.ts migrate` → `admin.ts
+ * seed` (same code and config as the service) → its replicas, each waited for
+ * until /health/ready answers and it has registered.
+ */
+export async function bringUpService(
+  ctx: ServiceStartContext,
+  service: ServiceDefinition,
+  replicas: number,
+): Promise<void> {
+  const { settings, progress, teardown } = ctx;
+  let databaseUrl: string | undefined;
+  if (service.database) {
+    const started = Date.now();
+    const password = ctx.secrets.services[service.name]!.password;
+    databaseUrl = (await provisionServiceDatabase(ctx.postgresUrl, { name: service.name, password })).url;
+    progress.done(service.name, `database "${service.name}" with its own role`, started);
+    teardown.checkpoint();
+  }
+  const envFor = (id: string, port: number) =>
+    serviceEnv(ctx.env, {
+      instanceId: id,
+      port,
+      registryUrl: ctx.registryUrl,
+      adminToken: ctx.secrets.adminToken,
+      ...(databaseUrl ? { databaseUrl } : {}),
+    });
+
+  if (service.admin) {
+    const abort = new AbortController();
+    teardown.adopt({ name: `${service.name} admin`, run: async () => abort.abort(new StartupInterrupted()) });
+    for (const command of ['migrate', 'seed']) {
+      const started = Date.now();
+      await runAdminTask({
+        label: `${service.name} ${command}`,
+        command: ctx.nodePath,
+        args: [join(settings.repoRoot, service.admin), command],
+        env: envFor(`${service.name}-admin`, servicePort(settings.basePort, service, 0)),
+        cwd: settings.repoRoot,
+        logFile: join(settings.paths.logs, `${service.name}-admin.log`),
+        signal: abort.signal,
+      });
+      progress.done(service.name, `admin ${command}`, started);
+      teardown.checkpoint();
+    }
+  }
+
+  const instances = Array.from({ length: replicas }, (_, i) => {
+    const id = instanceId(service, i);
+    const port = servicePort(settings.basePort, service, i);
+    return new ServiceInstance({
+      service,
+      id,
+      port,
+      readyTimeoutMs: ctx.readyTimeoutMs,
+      ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
+      spec: {
+        name: id,
+        command: ctx.nodePath,
+        args: [...service.preload.flatMap((m) => ['--import', m]), join(settings.repoRoot, service.main)],
+        env: envFor(id, port),
+        cwd: settings.repoRoot,
+        logFile: join(settings.paths.logs, `${id}.log`),
+      },
+    });
+  });
+  teardown.adopt({
+    name: service.name,
+    run: () => Promise.all(instances.map((i) => i.stop(ctx.graceMs))),
+    doneText: `stopped ${replicas} instance${replicas > 1 ? 's' : ''}`,
+  });
+  for (const instance of instances) ctx.onInstance(instance);
+  await Promise.all(instances.map((instance) => startAndAwait(ctx, instance)));
+}
+
+async function startAndAwait(ctx: ServiceStartContext, instance: ServiceInstance): Promise<void> {
+  const { progress } = ctx;
+  const started = Date.now();
+  const ready = instance.whenReady();
+  instance.start();
+  progress.step(instance.id, `starting on ${instance.url} (pid ${instance.pid})`);
+  const ticker = setInterval(() => {
+    progress.step(
+      instance.id,
+      `waiting for ${instance.url}/health/ready (${formatDuration(Date.now() - started)})`,
+    );
+  }, 5000);
+  try {
+    await ready;
+  } catch (err) {
+    throw await explainFailure(err);
+  } finally {
+    clearInterval(ticker);
+  }
+  progress.done(instance.id, `ready on ${instance.url} (pid ${instance.pid})`, started);
+
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    if (ctx.registry.instances(instance.service.name).some((r) => r.id === instance.id)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  progress.warn(instance.id, `is ready but has not registered at ${ctx.registryUrl} (DISCOVERY=registry)`);
+}
+
+/** An instance that died before ready fails startup with its own last error line. */
+async function explainFailure(err: unknown): Promise<unknown> {
+  if (!(err instanceof InstanceFailedError)) return err;
+  const logFile = err.instance.process.spec.logFile;
+  const reason = lastError(await readLogTail(logFile, 40));
+  return new LauncherError(`${err.message}${reason ? `: ${reason}` : ''}`, `see ${logFile}`);
+}

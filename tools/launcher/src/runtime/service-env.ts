@@ -1,0 +1,28 @@
+/**
+ * The environment a service process gets: the launcher's own environment plus
+ * the chassis variables that place it (see the README's variable table).
+ */
+export interface ServiceEnvInput {
+  instanceId: string;
+  port: number;
+  registryUrl: string;
+  adminToken: string;
+  databaseUrl?: string;
+}
+
+export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    HOST: '127.0.0.1',
+    PORT: String(input.port),
+    INSTANCE_ID: input.instanceId,
+    ADVERTISE_URL: `http://127.0.0.1:${input.port}`,
+    DISCOVERY: 'registry',
+    REGISTRY_URL: input.registryUrl,
+    ADMIN_TOKEN: input.adminToken,
+    LOG_LEVEL: base.LOG_LEVEL ?? 'info',
+  };
+  if (input.databaseUrl) env.DATABASE_URL = input.databaseUrl;
+  else delete env.DATABASE_URL;
+  return env;
+}

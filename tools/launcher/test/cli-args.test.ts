@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommand } from '../src/args.ts';
+import { LauncherError } from '../src/errors.ts';
+import { DEFAULT_PORTS, loadSettings } from '../src/settings.ts';
+
+describe('command line', () => {
+  it('parses start with replicas and --logs', () => {
+    assert.deepEqual(parseCommand(['start', '--replicas', 'product=2,cart=3', '--logs']), {
+      name: 'start',
+      replicas: { product: 2, cart: 3 },
+      logs: true,
+    });
+    assert.deepEqual(parseCommand(['start', '--replicas=product=2', '--replicas', 'cart=1']), {
+      name: 'start',
+      replicas: { product: 2, cart: 1 },
+      logs: false,
+    });
+    assert.deepEqual(parseCommand(['status', '--json']), { name: 'status', json: true });
+    assert.deepEqual(parseCommand([]), { name: 'help' });
+  });
+
+  it('refuses what it does not understand with one clear message', () => {
+    for (const [argv, message] of [
+      [['start', '--replicas', 'product'], /--replicas expects service=count/],
+      [['start', '--replicas', 'product=two'], /--replicas expects service=count/],
+      [['start', '--verbose'], /Unknown option '--verbose'/],
+      [['launch'], /unknown command "launch"/],
+    ] as const) {
+      assert.throws(
+        () => parseCommand([...argv]),
+        (err: unknown) => err instanceof LauncherError && message.test(err.message),
+      );
+    }
+  });
+});
+
+describe('launcher settings', () => {
+  it('defaults to <repo>/.shopnow and the documented ports', () => {
+    const settings = loadSettings({}, '/repo');
+    assert.equal(settings.home, '/repo/.shopnow');
+    assert.equal(settings.paths.pgData, '/repo/.shopnow/pg');
+    assert.equal(settings.paths.secrets, '/repo/.shopnow/secrets.json');
+    assert.deepEqual(
+      [settings.launcherPort, settings.pgPort, settings.basePort],
+      [DEFAULT_PORTS.launcher, DEFAULT_PORTS.pg, DEFAULT_PORTS.base],
+    );
+  });
+
+  it('names the variable and what it wants when a value is bad', () => {
+    assert.throws(
+      () => loadSettings({ SHOPNOW_PG_PORT: 'abc' }, '/repo'),
+      (err: unknown) =>
+        err instanceof LauncherError &&
+        err.message === 'config: SHOPNOW_PG_PORT must be a port number 1-65535 (got "abc")',
+    );
+    assert.throws(
+      () => loadSettings({ SHOPNOW_BASE_PORT: '65500' }, '/repo'),
+      /SHOPNOW_BASE_PORT leaves no room/,
+    );
+  });
+});
