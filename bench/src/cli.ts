@@ -41,13 +41,13 @@ const runDir = join(
 );
 mkdirSync(runDir, { recursive: true });
 
-const result = await benchmark.run({
-  connections,
-  durationSec,
-  warmupSec,
-  runDir,
-  log: (line) => console.error(`bench: ${line}`),
-});
+const result = await benchmark
+  .run({ connections, durationSec, warmupSec, runDir, log: (line) => console.error(`bench: ${line}`) })
+  .catch((err: unknown) => {
+    console.error(`bench: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`bench: server logs in ${runDir}/`);
+    process.exit(1);
+  });
 const file = writeResult(runDir, result);
 console.log(JSON.stringify(result, null, 2));
 console.error(`bench: result and server logs in ${file.replace(/\/result\.json$/, '/')}`);

@@ -204,6 +204,28 @@ describe('Platform', () => {
     }
   });
 
+  it('explains a PostgreSQL that will not start, in one message with what to do', async () => {
+    const version = join(settings.paths.pgData, 'PG_VERSION');
+    const real = await readFile(version, 'utf8');
+    await writeFile(version, '12\n');
+    try {
+      const { platform: p } = platform();
+      await assert.rejects(p.start(), (err: unknown) => {
+        assert.ok(err instanceof LauncherError);
+        assert.match(
+          err.message,
+          /^PostgreSQL did not start \(pid \d+\): database files are incompatible with server$/,
+        );
+        assert.match(err.hint ?? '', /made by another PostgreSQL version/);
+        return true;
+      });
+      await p.stop();
+    } finally {
+      await writeFile(version, real);
+    }
+    await assertNothingLeft();
+  });
+
   it('refuses to start twice on one home', async () => {
     const imposter = spawn(
       process.execPath,

@@ -23,14 +23,17 @@ export async function startCommand(
   let follower: { stop(): void } | undefined;
   let exiting = false;
 
-  const shutdown = async (code: number, why: string) => {
+  /** Stops everything and exits; `why` is announced (a failed startup has already said why). */
+  const shutdown = async (code: number, why?: string) => {
     if (exiting) return;
     exiting = true;
     follower?.stop();
-    progress.line();
-    progress.step('launcher', why);
+    if (why) {
+      progress.line();
+      progress.step('launcher', why);
+    }
     await platform.stop();
-    progress.done('launcher', code === 0 ? 'stopped cleanly' : 'stopped');
+    if (why) progress.done('launcher', code === 0 ? 'stopped cleanly' : 'stopped');
     process.exit(code);
   };
 
@@ -64,7 +67,7 @@ export async function startCommand(
   } catch (err) {
     if (exiting || isStartupInterrupted(err)) return; // a signal is already shutting down
     reportError(err);
-    await shutdown(1, 'startup failed: stopping what did start');
+    await shutdown(1);
     return;
   }
 
