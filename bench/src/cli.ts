@@ -1,4 +1,4 @@
-// npm run bench -- <benchmark> [--duration 10] [--warmup 3] [--connections 50]
+// npm run bench -- <benchmark> [--rounds 4] [--duration 5] [--warmup 3] [--connections 50]
 // Prints the result as JSON, then a one-line summary; exits 1 when the ratio misses its target.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,11 @@ import { parseArgs } from 'node:util';
 import { benchmarks } from './benchmarks.ts';
 import { summaryLine, writeResult } from './report.ts';
 
-const usage = `usage: npm run bench -- <benchmark> [--duration <s>] [--warmup <s>] [--connections <n>]
+const usage = `usage: npm run bench -- <benchmark> [options]
+  --rounds <n>       rounds, each measuring both sides, alternating which goes first (default 4)
+  --duration <s>     measured seconds per side in each round (default 5)
+  --warmup <s>       discarded seconds of load on each side before the first round (default 3)
+  --connections <n>  concurrent connections, the same on both sides (default 50)
 benchmarks:
 ${Object.entries(benchmarks)
   .map(([name, b]) => `  ${name.padEnd(14)} ${b.description}`)
@@ -15,7 +19,8 @@ ${Object.entries(benchmarks)
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -30,6 +35,7 @@ if (values.help || name === undefined || benchmark === undefined) {
   process.exit(values.help ? 0 : 2);
 }
 
+const rounds = positiveInt('rounds', values.rounds);
 const durationSec = positiveInt('duration', values.duration);
 const warmupSec = positiveInt('warmup', values.warmup, 0);
 const connections = positiveInt('connections', values.connections);
@@ -42,7 +48,14 @@ const runDir = join(
 mkdirSync(runDir, { recursive: true });
 
 const result = await benchmark
-  .run({ connections, durationSec, warmupSec, runDir, log: (line) => console.error(`bench: ${line}`) })
+  .run({
+    connections,
+    durationSec,
+    warmupSec,
+    rounds,
+    runDir,
+    log: (line) => console.error(`bench: ${line}`),
+  })
   .catch((err: unknown) => {
     console.error(`bench: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
     console.error(`bench: server logs in ${runDir}/`);

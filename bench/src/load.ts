@@ -3,10 +3,12 @@ import autocannon from 'autocannon';
 export interface LoadSettings {
   /** Concurrent connections, the same for the subject and the baseline. */
   connections: number;
-  /** Measured seconds per side. */
+  /** Measured seconds per side in each round. */
   durationSec: number;
-  /** Seconds of identical load before measuring, discarded (JIT, caches, pools). */
+  /** Seconds of identical load on each side before the first round, discarded (JIT, caches, pools). */
   warmupSec: number;
+  /** Rounds; each measures both sides, alternating which goes first (see compare.ts). */
+  rounds: number;
 }
 
 export interface LoadResult {
@@ -19,11 +21,9 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Warms up, then measures `url` with autocannon (pipelining 1: one request in flight per connection). */
-export async function measure(url: string, settings: LoadSettings): Promise<LoadResult> {
-  const base = { url, connections: settings.connections, pipelining: 1 } as const;
-  if (settings.warmupSec > 0) await autocannon({ ...base, duration: settings.warmupSec });
-  const result = await autocannon({ ...base, duration: settings.durationSec });
+/** Drives `url` with autocannon for `durationSec` (pipelining 1: one request in flight per connection). */
+export async function drive(url: string, connections: number, durationSec: number): Promise<LoadResult> {
+  const result = await autocannon({ url, connections, pipelining: 1, duration: durationSec });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
       `${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors; not a valid measurement`,
@@ -39,6 +39,6 @@ export async function measure(url: string, settings: LoadSettings): Promise<Load
   };
 }
 
-function round2(n: number): number {
+export function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

@@ -1,6 +1,7 @@
 // product-read: GET /products/:id through the full chassis (logging, metrics, request id,
 // security headers, validation, Postgres behind the service's cache) versus a bare Fastify
-// route answering the same product as a constant. One process per side, same load.
+// route answering the same product as a constant. One process per side, same load,
+// measured in interleaved rounds (compare.ts).
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startPostgres, TEST_PG_URL_ENV, testDatabase } from '@shopnow/testkit';
 import { type Child, residentMemoryMb, startNode, waitUntilReady } from './child.ts';
-import { type LoadSettings, measure } from './load.ts';
-import { type BenchmarkResult, machine, ratioOf, type Side } from './report.ts';
+import { compare } from './compare.ts';
+import type { LoadSettings } from './load.ts';
+import { type BenchmarkResult, machine, type Side } from './report.ts';
 import { Teardown } from './teardown.ts';
 
 const run = promisify(execFile);
@@ -58,16 +60,24 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
       readyPath: productPath,
     });
 
-    log(
-      `baseline: bare fastify, ${opts.connections} connections, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`,
+    const measured = await compare(
+      { name: 'product', url: `${product.url}${productPath}` },
+      { name: 'bare fastify', url: `${baseline.url}${productPath}` },
+      opts,
+      log,
     );
-    const baselineSide = await side('bare fastify', baseline, productPath, opts);
-    log(
-      `product: full chassis, ${opts.connections} connections, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`,
-    );
-    const productSide = await side('product', product, productPath, opts);
+    const productSide: Side = {
+      name: 'product',
+      ...measured.subject,
+      rssMb: residentMemoryMb(product.child),
+    };
+    const baselineSide: Side = {
+      name: 'bare fastify',
+      ...measured.baseline,
+      rssMb: residentMemoryMb(baseline.child),
+    };
 
-    const ratio = ratioOf(productSide, baselineSide);
+    const { ratio } = measured;
     return {
       benchmark: 'product-read',
       startedAt,
@@ -76,11 +86,13 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
         connections: opts.connections,
         durationSec: opts.durationSec,
         warmupSec: opts.warmupSec,
+        rounds: opts.rounds,
         pipelining: 1,
         processesPerSide: 1,
       },
       subject: productSide,
       baseline: baselineSide,
+      rounds: measured.rounds,
       ratio,
       target: TARGET,
       pass: ratio >= TARGET,
@@ -127,16 +139,6 @@ async function startServer(
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(child, `${url}${spec.readyPath}`);
   return { child, url };
-}
-
-async function side(
-  name: string,
-  server: RunningServer,
-  path: string,
-  settings: LoadSettings,
-): Promise<Side> {
-  const result = await measure(`${server.url}${path}`, settings);
-  return { name, ...result, rssMb: residentMemoryMb(server.child) };
 }
 
 /** The id of a real, seeded product, found through the public list endpoint. */

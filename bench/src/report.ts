@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { Round } from './compare.ts';
 import type { LoadResult, LoadSettings } from './load.ts';
 
 export interface Side extends LoadResult {
@@ -14,9 +15,11 @@ export interface BenchmarkResult {
   startedAt: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
   settings: LoadSettings & { pipelining: 1; processesPerSide: number };
+  /** rps and latencies: means over the rounds. */
   subject: Side;
   baseline: Side;
-  /** subject.rps / baseline.rps, measured in the same run on the same machine. */
+  rounds: Round[];
+  /** subject rps / baseline rps, the median over the rounds (same run, same machine, same load). */
   ratio: number;
   target: number;
   pass: boolean;
@@ -33,17 +36,14 @@ export function machine(): BenchmarkResult['machine'] {
   };
 }
 
-export function ratioOf(subject: Side, baseline: Side): number {
-  return baseline.rps > 0 ? Math.round((subject.rps / baseline.rps) * 100) / 100 : 0;
-}
-
+const rounds = (n: number) => (n === 1 ? '1 round' : `median of ${n} rounds`);
 const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
-/** `product-read: 9,800 rps vs bare fastify 17,000 rps → ratio 0.58 (target ≥ 0.5) PASS` */
+/** `product-read: 9,800 rps vs bare fastify 17,000 rps → ratio 0.58 (median of 4 rounds, target ≥ 0.5) PASS` */
 export function summaryLine(r: BenchmarkResult): string {
   return (
     `${r.benchmark}: ${count(r.subject.rps)} rps vs ${r.baseline.name} ${count(r.baseline.rps)} rps` +
-    ` → ratio ${r.ratio.toFixed(2)} (target ≥ ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`
+    ` → ratio ${r.ratio.toFixed(2)} (${rounds(r.rounds.length)}, target ≥ ${r.target}) ${r.pass ? 'PASS' : 'FAIL'}`
   );
 }
 

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { median } from '../src/compare.ts';
 import { productRead } from '../src/product-read.ts';
 import { summaryLine, writeResult } from '../src/report.ts';
 
@@ -12,10 +13,14 @@ const runDir = mkdtempSync(join(tmpdir(), 'bench-'));
 after(() => rmSync(runDir, { recursive: true, force: true }));
 
 test('product-read measures the service and the bare-Fastify baseline and reports a ratio', async () => {
-  const result = await productRead({ connections: 4, durationSec: 1, warmupSec: 1, runDir });
+  const result = await productRead({ connections: 4, durationSec: 1, warmupSec: 1, rounds: 2, runDir });
 
   assert.equal(result.benchmark, 'product-read');
   assert.equal(result.settings.pipelining, 1);
+  assert.equal(result.settings.rounds, 2);
+  assert.equal(result.rounds.length, 2);
+  for (const round of result.rounds)
+    assert.ok(round.subjectRps > 0 && round.baselineRps > 0 && round.ratio > 0);
   assert.equal(result.settings.processesPerSide, 1);
   assert.equal(result.machine.node, process.version);
   for (const side of [result.subject, result.baseline]) {
@@ -30,10 +35,11 @@ test('product-read measures the service and the bare-Fastify baseline and report
   assert.equal(result.baseline.name, 'bare fastify');
   assert.equal(new URL(result.subject.url).pathname, new URL(result.baseline.url).pathname);
   assert.ok(result.ratio > 0);
+  assert.equal(result.ratio, median(result.rounds.map((r) => r.ratio)));
   assert.equal(result.pass, result.ratio >= result.target);
   assert.match(
     summaryLine(result),
-    /^product-read: [\d,]+ rps vs bare fastify [\d,]+ rps → ratio \d\.\d\d \(target ≥ 0\.5\) (PASS|FAIL)$/,
+    /^product-read: [\d,]+ rps vs bare fastify [\d,]+ rps → ratio \d\.\d\d \(median of 2 rounds, target ≥ 0\.5\) (PASS|FAIL)$/,
   );
 
   // The service logged to a real file (logging is part of what it costs).

@@ -17,7 +17,7 @@ import { createHttpMetrics, createMetricsRegistry } from './metrics.ts';
 import { registerOpenApi } from './openapi.ts';
 import { registerRequestHooks } from './request-hooks.ts';
 import { requestIdFor } from './request-id.ts';
-import { childLoggerWithTraceId, RequestLogController } from './request-log.ts';
+import { createRequestLogger, RequestLogController } from './request-log.ts';
 import { securityHeaders } from './security.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -88,7 +88,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLogController(),
-    childLoggerFactory: childLoggerWithTraceId,
+    childLoggerFactory: createRequestLogger,
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimit ?? 1_048_576,
     http: { maxHeaderSize: options.maxHeaderSize ?? 16_384 },
@@ -123,11 +123,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     shuttingDown = true;
   });
 
-  const OFF = (process.env.SCRATCH_OFF ?? '').split(',');
-  if (!OFF.includes('hooks')) registerRequestHooks(app, OFF.includes('headers') ? [] : headers);
+  registerRequestHooks(app, headers);
 
   const httpMetrics = createHttpMetrics(registry);
-  if (!OFF.includes('metrics')) app.addHook('onResponse', (request, reply, done) => {
+  app.addHook('onResponse', (request, reply, done) => {
     httpMetrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });

@@ -1,9 +1,8 @@
-// @shopnow/chassis: what every service shares. One import for services; each line says where it lives.
+// @shopnow/chassis: what every service shares, in one import. Each line names the module it comes from;
+// service lifecycle is createApp (app.ts) → runService (main.ts), with serve for tests.
 
 export { type AdminOptions, runAdmin } from './admin.ts';
-// Service lifecycle: main.ts → runService; app.ts → createApp; tests may call serve directly.
 export { type App, type CreateAppOptions, createApp, type ShopnowApi } from './app.ts';
-// Config (envalid underneath).
 export {
   type BaseConfig,
   baseConfigSpec,
@@ -23,15 +22,11 @@ export {
   str,
   url,
 } from './config.ts';
-// Request scope.
 export { getRequestContext, type RequestContext, runWithRequestContext } from './context.ts';
 export { CHASSIS_MIGRATIONS_DIR, type MigrateOptions, type MigrateResult, migrate } from './db/migrate.ts';
-// Database.
 export { createPool, type PoolOptions, withTransaction } from './db/pool.ts';
 export { registerPoolMetrics } from './db/pool-metrics.ts';
-// Service-to-service.
 export * from './discovery/index.ts';
-// Errors as RFC 9457 problem details.
 export {
   AppError,
   commonErrors,
@@ -50,7 +45,6 @@ export {
   type StoredResponse,
   withIdempotency,
 } from './idempotency.ts';
-// Observability.
 export { createLogger, type Logger, type LoggerConfig } from './logging.ts';
 export { Counter, Gauge, Histogram, Registry } from './metrics.ts';
 export {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { batchedStdout } from './log-destination.ts';
 import { redactSecrets } from './redact.ts';
 
 export type { Logger } from 'pino';
@@ -9,7 +10,7 @@ export interface LoggerConfig {
   version: string;
   /** pino level; default `info`. */
   level?: string | undefined;
-  /** Where lines go; default stdout, buffered (see stdoutDestination). */
+  /** Where lines go; default stdout, one write per event-loop turn (see batchedStdout). */
   stream?: DestinationStream | undefined;
 }
 
@@ -30,20 +31,7 @@ export function createLogger(config: LoggerConfig): Logger {
     // The serialized error is a plain copy (own fields such as an HTTP client's `config.headers`).
     serializers: { err: (err: Error) => redactSecrets({ ...pino.stdSerializers.err(err) }) },
   };
-  return pino(options, config.stream ?? stdoutDestination());
-}
-
-/**
- * stdout written synchronously in batches of ~4 KB (and at least every 200 ms) instead of one
- * write(2) per line, and without handing each write to the libuv thread pool: a per-request log
- * line otherwise costs more than the rest of the chassis. Flushed on process exit (process.exit
- * included, so crash and shutdown lines are kept); only a SIGKILL or an OOM kill can lose the
- * last 200 ms of lines.
- */
-function stdoutDestination(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 200 });
-  process.once('exit', () => destination.flushSync());
-  return destination;
+  return pino(options, config.stream ?? batchedStdout());
 }
 
 let lastMs = 0;

@@ -12,8 +12,18 @@ const SECRET_KEY =
 
 const MAX_DEPTH = 4;
 
+/** Verdicts per key name: log objects reuse a small set of keys, so the regex runs once per name. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  let secret = verdicts.get(key);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(key);
+    // Keys can come from request bodies: bound the cache rather than let it grow with them.
+    if (verdicts.size < MAX_VERDICTS) verdicts.set(key, secret);
+  }
+  return secret;
 }
 
 /**
@@ -40,7 +50,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   for (const key in source) {
     if (!Object.hasOwn(source, key)) continue;
     const item = source[key];
-    const redacted = SECRET_KEY.test(key) && item !== undefined ? REDACTED : redactSecrets(item, depth + 1);
+    const redacted = isSecretKey(key) && item !== undefined ? REDACTED : redactSecrets(item, depth + 1);
     if (redacted !== item) {
       copy ??= { ...source };
       copy[key] = redacted;

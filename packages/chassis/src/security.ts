@@ -1,19 +1,19 @@
 /**
- * Security headers for a JSON API: the OWASP REST Security Cheat Sheet set (the subset of
- * helmet's defaults that matters when no HTML is served). They are the same for every response,
- * so they are computed once and copied onto each reply instead of running helmet's middleware
- * chain per request; fewer headers also means less to validate and write per response.
+ * Security headers for a JSON API: the OWASP REST Security Cheat Sheet set. helmet's other
+ * defaults (Referrer-Policy, Cross-Origin-*-Policy, X-DNS-Prefetch-Control, ...) only matter for
+ * HTML pages, and every byte is paid on every response, so they are left out; a service that
+ * serves something else adds them with `createApp({securityHeaders})`. The set is the same for
+ * every response, so it is computed once and copied onto each reply rather than running helmet's
+ * middleware chain per request.
  */
 export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  // Nothing in an API response may load or run anything, or be framed (clickjacking).
+  // Nothing in a response may load or run anything (an SVG opened directly included), or be framed.
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
   // Browsers must trust our Content-Type, never sniff a JSON or SVG body into HTML.
   'x-content-type-options': 'nosniff',
+  // Clickjacking protection for browsers that predate CSP frame-ancestors.
+  'x-frame-options': 'DENY',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'referrer-policy': 'no-referrer',
-  // Only same-origin pages may embed our responses (override for a CDN or another origin).
-  'cross-origin-resource-policy': 'same-origin',
 };
 
 /** Headers to set on every reply: defaults, with overrides (`false` drops a header). */

@@ -53,7 +53,7 @@ test('every response carries the security headers, errors and 404s included', as
 
 test('security headers can be overridden or dropped per app', async () => {
   const app = await newApp({
-    securityHeaders: { 'Cross-Origin-Resource-Policy': 'cross-origin', 'strict-transport-security': false },
+    securityHeaders: { 'Cross-Origin-Resource-Policy': 'cross-origin', 'Strict-Transport-Security': false },
   });
   try {
     const res = await app.inject({ url: '/health/live' });

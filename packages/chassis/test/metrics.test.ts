@@ -51,7 +51,12 @@ test('/metrics is Prometheus text with the request histogram labelled by route t
     );
     assert.ok(counts.some((line) => line.includes('http_request_method="HEAD"')));
     assert.equal(text.includes('/products/1"'), false, 'raw URLs must never become labels');
-    assert.match(text, /http_server_request_duration_seconds_bucket\{le="0\.005",.*\} \d+/);
+    assert.match(text, /^http_server_request_duration_seconds_bucket\{.*le="0\.005".*\} \d+$/m);
+    assert.match(text, /^http_server_request_duration_seconds_bucket\{.*le="\+Inf".*\} 2$/m);
+    assert.match(
+      text,
+      /^http_server_request_duration_seconds_sum\{http_request_method="GET",http_route="\/products\/:id",http_response_status_code="200"\} [\d.e-]+$/m,
+    );
   } finally {
     await app.close();
   }
