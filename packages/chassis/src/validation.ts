@@ -20,12 +20,43 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
     // Convert only what did not pass as is (`?limit=5` arrives as "5"): the common all-strings
     // case (a path id) pays for one check only.
     if (convert) {
-      value = Value.Convert(schema, value);
+      const written = stringEntries(value);
+      value = refuseLossyNumbers(written, Value.Convert(schema, value));
       if (checker.Check(value)) return { value };
     }
     return { error: [...checker.Errors(value)] as FastifySchemaValidationError[] };
   };
 };
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * TypeBox's Convert is lenient: "9.99" becomes the integer 9, "0x10" becomes 16 and "" becomes 0.
+ * A query value whose number is not exactly what was written keeps its string, so the checker
+ * reports a wrong type for that field instead of silently answering a different question.
+ */
+function refuseLossyNumbers(written: [string, string][], converted: unknown): unknown {
+  if (!isRecord(converted)) return converted;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, raw] of written) {
+    const value = converted[key];
+    if (typeof value !== 'number') continue;
+    if (DECIMAL.test(raw) && Number(raw) === value) continue;
+    out ??= { ...converted };
+    out[key] = raw;
+  }
+  return out ?? converted;
+}
+
+/** The string values as written, taken before Convert (which changes its input in place). */
+function stringEntries(input: unknown): [string, string][] {
+  if (!isRecord(input)) return [];
+  return Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 const MAX_FIELD_ERRORS = 20;
 const PARTS = new Set(['body', 'querystring', 'params', 'headers']);

@@ -160,3 +160,26 @@ test('app.shopnow exposes service, version, the metrics registry and the shutdow
     await app.close();
   }
 });
+
+test('regression: a query number that does not say exactly a number is refused, not rounded', async () => {
+  const app = await newApp();
+  const querystring = Type.Object({
+    maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
+    ratio: Type.Optional(Type.Number()),
+  });
+  app.get('/q', { schema: { querystring } }, async (request) => request.query);
+  try {
+    assert.deepEqual((await app.inject({ url: '/q?maxPrice=12&ratio=0.5' })).json(), {
+      maxPrice: 12,
+      ratio: 0.5,
+    });
+    for (const bad of ['maxPrice=9.99', 'maxPrice=0x10', 'maxPrice=', 'ratio=1e3', 'ratio=%205']) {
+      const res = await app.inject({ url: `/q?${bad}` });
+      assert.equal(res.statusCode, 400, bad);
+      assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(res.json().errors[0].field, `/${bad.split('=')[0]}`, bad);
+    }
+  } finally {
+    await app.close();
+  }
+});
