@@ -9,22 +9,6 @@ export interface ProductImage {
   alt: string;
 }
 
-export interface Product {
-  id: string;
-  sku: string;
-  slug: string;
-  name: string;
-  description: string;
-  category: string;
-  price: Money;
-  images: ProductImage[];
-  attributes: Record<string, AttributeValue>;
-  active: boolean;
-  rating: { average: number; count: number };
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** What an admin supplies to create a product; the rest is defaulted. */
 export interface NewProduct {
   sku: string;
@@ -36,6 +20,14 @@ export interface NewProduct {
   images: ProductImage[];
   attributes: Record<string, AttributeValue>;
   active: boolean;
+}
+
+/** A stored product: what an admin supplied plus what the catalog keeps on it. */
+export interface Product extends NewProduct {
+  id: string;
+  rating: { average: number; count: number };
+  createdAt: string;
+  updatedAt: string;
 }
 
 /** A partial update: absent fields stay as they are. */

@@ -68,15 +68,7 @@ export type AddReviewResult =
  */
 export async function addReview(
   tx: Queryable,
-  r: {
-    id: string;
-    productId: string;
-    userId: string;
-    rating: number;
-    title: string;
-    body: string;
-    createdAt?: Date;
-  },
+  r: Omit<Review, 'createdAt'> & { createdAt?: Date },
 ): Promise<AddReviewResult> {
   const locked = await tx.query('SELECT 1 FROM products WHERE id = $1 AND active FOR UPDATE', [r.productId]);
   if (locked.rowCount === 0) return { outcome: 'product_not_found' };
