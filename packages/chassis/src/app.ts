@@ -85,9 +85,10 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     createLogger({ service, version, level: options.logLevel ?? 'info', stream: options.logStream });
 
   const headers = securityHeaders(options.securityHeaders);
+  const registry = createMetricsRegistry(service, version);
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    logController: new RequestLogController(),
+    logController: new RequestLogController(createHttpMetrics(registry)),
     childLoggerFactory: createRequestLogger,
     genReqId: requestIdFor,
     bodyLimit: options.bodyLimit ?? 1_048_576,
@@ -109,7 +110,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   let shuttingDown = false;
-  const registry = createMetricsRegistry(service, version);
   app.decorate('shopnow', {
     service,
     version,
@@ -125,11 +125,6 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
 
   registerRequestHooks(app, headers);
 
-  const httpMetrics = createHttpMetrics(registry);
-  app.addHook('onResponse', (request, reply, done) => {
-    httpMetrics.observe(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
   if (options.db !== undefined) registerPoolMetrics(registry, options.db);
   app.get('/metrics', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType);

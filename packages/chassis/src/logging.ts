@@ -10,7 +10,7 @@ export interface LoggerConfig {
   version: string;
   /** pino level; default `info`. */
   level?: string | undefined;
-  /** Where lines go; default stdout, one write per event-loop turn (see batchedStdout). */
+  /** Where lines go; default stdout, written in batches (see batchedStdout). */
   stream?: DestinationStream | undefined;
 }
 
@@ -38,7 +38,7 @@ let lastMs = 0;
 let lastTime = '';
 
 /** pino's isoTime, formatted once per millisecond instead of once per line. */
-function isoTime(): string {
+export function isoTime(): string {
   const now = Date.now();
   if (now !== lastMs) {
     lastMs = now;

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type Bindings, type ChildLoggerOptions, type Logger, pino } from 'pino';
+import { flatInfoWriter } from './flat-line.ts';
+import type { HttpMetrics } from './metrics.ts';
 import { currentTraceId } from './tracing/trace-id.ts';
 
 const LEVEL_VALUES: Record<string, number> = pino.levels.values;
@@ -88,12 +90,17 @@ export function createRequestLogger(
 }
 
 /**
- * Exactly one log line per request, written when the response is finished, carrying the
- * route template and the duration (Fastify's default is two lines: "incoming" and "completed").
+ * What happens once per finished request: the duration histogram is observed and exactly one log
+ * line is written, carrying the route template and the duration (Fastify's default is two lines:
+ * "incoming" and "completed"). Fastify calls `requestCompleted` for every response, 404s and
+ * errors included, so the metric needs no onResponse hook of its own.
  */
 export class RequestLogController extends LogController {
-  constructor() {
+  readonly #metrics: HttpMetrics;
+
+  constructor(metrics: HttpMetrics) {
     super({ requestIdLogLabel: REQUEST_ID_LABEL });
+    this.#metrics = metrics;
   }
 
   override incomingRequest(): void {}
@@ -105,6 +112,8 @@ export class RequestLogController extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const route = request.routeOptions.url;
+    this.#metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const log = reply.log as unknown as RequestLogger | Logger;
     // Probes and other routes with a quieter logLevel skip building the line at all.
     if (!log.isLevelEnabled(error ? 'error' : 'info')) return;
@@ -115,7 +124,7 @@ export class RequestLogController extends LogController {
       trace_id: lazy?.bindings.trace_id,
       method: request.method,
       url: request.url,
-      route: request.routeOptions.url,
+      route,
       status_code: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
     };
@@ -123,7 +132,7 @@ export class RequestLogController extends LogController {
     if (error) {
       target.error({ ...line, err: error }, 'response failed');
     } else {
-      target.info(line, 'request completed');
+      flatInfoWriter(target as Logger)(line, 'request completed');
     }
   }
 }

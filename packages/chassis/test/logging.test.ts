@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../src/app.ts';
 import { AppError, commonErrors } from '../src/errors.ts';
+import { flatInfoWriter } from '../src/flat-line.ts';
 import { createLogger } from '../src/logging.ts';
 import { REDACTED, redactSecrets } from '../src/redact.ts';
 import { captureLogs } from './support/log-capture.ts';
@@ -122,4 +123,24 @@ test('createLogger writes service and version on every line at the configured le
   assert.equal(logs.lines[0]?.version, 'v');
   assert.equal(logs.lines[0]?.level, 'warn');
   assert.equal(logs.lines[0]?.secret, REDACTED);
+});
+
+test("the request line's fast writer writes exactly the line pino would", () => {
+  const logs = captureLogs();
+  const logger = createLogger({ service: 'catalog', version: '1.4.0', stream: logs.stream });
+  const fields = {
+    request_id: 'req-"quoted"\n',
+    trace_id: undefined,
+    method: 'GET',
+    url: '/products/42?q=caf\u00e9\u2028',
+    route: '/products/:id',
+    status_code: 200,
+    duration_ms: 1.234,
+  };
+  logger.info(fields, 'request completed');
+  flatInfoWriter(logger)(fields, 'request completed');
+  const [viaPino, viaWriter] = logs.text().split('\n');
+  const withoutTime = (line = '') => line.replace(/"time":"[^"]+"/, '"time":""');
+  assert.ok(viaPino?.includes('"pid":'), viaPino);
+  assert.equal(withoutTime(viaWriter), withoutTime(viaPino));
 });

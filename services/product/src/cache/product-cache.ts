@@ -37,11 +37,18 @@ export class ProductCache {
     this.#now = options.now ?? Date.now;
   }
 
+  /** The fresh cached body for `id`, if there is one: lets a hit be answered synchronously. */
+  peek(id: string): CachedBody | undefined {
+    if (this.#ttlMs <= 0) return undefined;
+    const entry = this.#entries.get(id);
+    return entry !== undefined && entry.expiresAt > this.#now() ? entry.value : undefined;
+  }
+
   /** The cached body for `id`, else `load()`'s result (cached when found). */
   get(id: string, load: () => Promise<unknown | undefined>): Promise<CachedBody | undefined> {
+    const hit = this.peek(id);
+    if (hit !== undefined) return Promise.resolve(hit);
     if (this.#ttlMs > 0) {
-      const entry = this.#entries.get(id);
-      if (entry !== undefined && entry.expiresAt > this.#now()) return Promise.resolve(entry.value);
       const pending = this.#loading.get(id);
       if (pending !== undefined) return pending;
     }
