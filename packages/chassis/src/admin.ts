@@ -1,17 +1,27 @@
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { ConfigError, loadConfig, postgresUrl } from './config.ts';
-import { migrate } from './db/migrate.ts';
+import { type MigrationSet, migrate } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 
 export interface AdminOptions {
   service: string;
   migrationsDir: string;
+  /** Shared packages' migrations (e.g. the events tables), applied before the service's. */
+  migrationPackages?: readonly MigrationSet[];
   /** Loads demo/reference data; expected to do nothing when its data is already there. */
   seed?: (pool: pg.Pool, logger: Logger) => Promise<void>;
+  /** More commands by name (e.g. `dead-letters`), each given the rest of argv and a pool. */
+  commands?: Record<string, AdminCommand>;
   /** Default process.env. */
   env?: NodeJS.ProcessEnv;
 }
+
+/** An extra admin command: resolves to the exit code. */
+export type AdminCommand = (
+  argv: string[],
+  context: { pool: pg.Pool; logger: Logger; env: NodeJS.ProcessEnv },
+) => Promise<number>;
 
 const USAGE =
   'usage: admin.ts <migrate|seed>\n  migrate  apply pending migrations\n  seed     apply pending migrations, then load seed data';
@@ -29,8 +39,10 @@ export async function runAdmin(argv: string[], options: AdminOptions): Promise<n
 
 async function run(argv: string[], options: AdminOptions): Promise<number> {
   const [command] = argv;
-  if (command !== 'migrate' && command !== 'seed') {
-    process.stderr.write(`${USAGE}\n`);
+  const extra = command === undefined ? undefined : options.commands?.[command];
+  if (command !== 'migrate' && command !== 'seed' && extra === undefined) {
+    const more = Object.keys(options.commands ?? {});
+    process.stderr.write(`${USAGE}${more.length > 0 ? `\n  also: ${more.join(', ')}` : ''}\n`);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
   if (command === 'seed' && !options.seed) {
@@ -54,7 +66,14 @@ async function run(argv: string[], options: AdminOptions): Promise<number> {
     logger,
   });
   try {
-    const { applied } = await migrate(pool, { service: options.service, dir: options.migrationsDir, logger });
+    if (extra !== undefined)
+      return await extra(argv.slice(1), { pool, logger, env: options.env ?? process.env });
+    const { applied } = await migrate(pool, {
+      service: options.service,
+      dir: options.migrationsDir,
+      packages: options.migrationPackages,
+      logger,
+    });
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
     if (command === 'seed') await options.seed?.(pool, logger);
     return 0;

@@ -1,7 +1,7 @@
 // @shopnow/chassis: what every service shares, in one import. Each line names the module it comes from;
 // service lifecycle is createApp (app.ts) → runService (main.ts), with serve for tests.
 
-export { type AdminOptions, runAdmin } from './admin.ts';
+export { type AdminCommand, type AdminOptions, runAdmin } from './admin.ts';
 export { type App, type CreateAppOptions, createApp, type ShopnowApi } from './app.ts';
 export {
   type BaseConfig,
@@ -23,7 +23,13 @@ export {
   url,
 } from './config.ts';
 export { getRequestContext, type RequestContext, runWithRequestContext } from './context.ts';
-export { CHASSIS_MIGRATIONS_DIR, type MigrateOptions, type MigrateResult, migrate } from './db/migrate.ts';
+export {
+  CHASSIS_MIGRATIONS_DIR,
+  type MigrateOptions,
+  type MigrateResult,
+  type MigrationSet,
+  migrate,
+} from './db/migrate.ts';
 export { createPool, type PoolOptions, withTransaction } from './db/pool.ts';
 export { registerPoolMetrics } from './db/pool-metrics.ts';
 export * from './discovery/index.ts';

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { ValidatorSpec } from 'envalid';
 import type pg from 'pg';
 import type { App } from './app.ts';
-import { baseConfigSpec, type CleanedEnv, exitOnConfigError, loadConfig } from './config.ts';
+import { baseConfigSpec, type CleanedEnv, ConfigError, exitOnConfigError, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { createDiscovery } from './discovery/create-discovery.ts';
 import type { Discovery } from './discovery/discovery.ts';
@@ -90,6 +90,9 @@ export async function runService<S extends Record<string, ValidatorSpec<unknown>
         : {}),
     });
   } catch (err) {
+    // A setting whose validity depends on another (a URL the chosen transport needs) is checked
+    // while building; it is still a config error: one line, exit 1.
+    if (err instanceof ConfigError) exitOnConfigError(err);
     logger.fatal({ err }, `${service} failed to start`);
     process.exit(1);
   }

@@ -9,7 +9,15 @@ export interface MigrateOptions {
   service: string;
   /** The service's migrations directory. */
   dir: string;
+  /** Migrations of shared packages the service uses (e.g. the events tables), applied before its own. */
+  packages?: readonly MigrationSet[];
   logger?: Pick<Logger, 'info'>;
+}
+
+/** A shared package's migrations: its own namespace in schema_migrations, its own numbering. */
+export interface MigrationSet {
+  namespace: string;
+  dir: string;
 }
 
 export interface MigrateResult {
@@ -35,17 +43,22 @@ const CREATE_TABLE = `
   )`;
 
 /**
- * Applies pending migrations, chassis first, then the service's. Replicas starting
+ * Applies pending migrations: the chassis's, then the shared packages', then the service's. Replicas starting
  * together serialise on an advisory lock, so each file runs exactly once; each file runs
  * in its own transaction together with its schema_migrations row, so a failure leaves
  * the database at the previous version.
  */
 export async function migrate(pool: pg.Pool, options: MigrateOptions): Promise<MigrateResult> {
-  if (options.service === CHASSIS_NAMESPACE) throw new Error(`migrate: "${CHASSIS_NAMESPACE}" is reserved`);
-  const files = [
-    ...(await readMigrationFiles(CHASSIS_MIGRATIONS_DIR, CHASSIS_NAMESPACE)),
-    ...(await readMigrationFiles(options.dir, options.service)),
+  const sets: MigrationSet[] = [
+    { namespace: CHASSIS_NAMESPACE, dir: CHASSIS_MIGRATIONS_DIR },
+    ...(options.packages ?? []),
+    { namespace: options.service, dir: options.dir },
   ];
+  const namespaces = new Set(sets.map((set) => set.namespace));
+  if (namespaces.size !== sets.length)
+    throw new Error(`migrate: namespaces must be distinct (${sets.map((set) => set.namespace).join(', ')})`);
+  const files = [];
+  for (const set of sets) files.push(...(await readMigrationFiles(set.dir, set.namespace)));
 
   const client = await pool.connect();
   let healthy = true;

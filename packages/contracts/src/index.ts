@@ -1,0 +1,21 @@
+// @shopnow/contracts: the events services exchange, by versioned name, each with a schema.
+// A new version of an event is a new contract (`.v2`) published beside the old one until every
+// consumer has moved; a contract is never changed incompatibly in place.
+import { EventCatalog } from './define-event.ts';
+import { productEvents } from './product.ts';
+
+export {
+  ContractViolation,
+  defineEvent,
+  EventCatalog,
+  type EventContract,
+  type EventData,
+  envelopeProblems,
+} from './define-event.ts';
+export { type EventEnvelope, EventEnvelopeSchema, eventDomain } from './envelope.ts';
+export * from './product.ts';
+
+/** Every event type of the platform. */
+export function platformEvents(): EventCatalog {
+  return new EventCatalog([...productEvents]);
+}
