@@ -1,6 +1,16 @@
 export { freePort } from './free-port.ts';
 export { type RunningPostgres, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
 export {
+  RABBITMQ_SERVER,
+  RabbitMqNotInstalledError,
+  type RunningRabbitMq,
+  rabbitMqInstalled,
+  type StartRabbitMqOptions,
+  startRabbitMq,
+  TEST_AMQP_URL_ENV,
+  testAmqpUrl,
+} from './start-rabbitmq.ts';
+export {
   TEST_PG_URL_ENV,
   type TestDatabase,
   testDatabase,

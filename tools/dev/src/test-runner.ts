@@ -1,12 +1,23 @@
-// `npm test`: one embedded Postgres for the whole run, shared by every test process
-// through SHOPNOW_TEST_PG_URL (each test makes its own database on it), then `node --test`
-// over every workspace. Extra arguments pass through: `npm test -- --test-name-pattern=x`
-// filters, and any path or glob replaces the default set (`npm test -- packages/chassis/test/*.test.ts`).
+// `npm test`: one embedded Postgres and one private RabbitMQ node for the whole run (started
+// in parallel), shared by every test process through SHOPNOW_TEST_PG_URL (each test makes its
+// own database on it) and SHOPNOW_TEST_AMQP_URL (each test uses its own names on it), then
+// `node --test` over every workspace. Without rabbitmq-server installed, the run goes on without
+// a broker (one warning line; RabbitMQ tests skip and say why), except under CI, where it fails.
+// Extra arguments pass through: `npm test -- --test-name-pattern=x` filters, and any path or glob
+// replaces the default set (`npm test -- packages/chassis/test/*.test.ts`).
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPostgres, TEST_PG_URL_ENV } from '@shopnow/testkit';
+import {
+  type RunningPostgres,
+  type RunningRabbitMq,
+  rabbitMqInstalled,
+  startPostgres,
+  startRabbitMq,
+  TEST_AMQP_URL_ENV,
+  TEST_PG_URL_ENV,
+} from '@shopnow/testkit';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -31,18 +42,60 @@ function nodeTestArgs(extra: string[]): string[] {
   return ['--test', ...concurrency, ...flags, ...(paths.length > 0 ? paths : DEFAULT_PATTERNS)];
 }
 
-async function main(): Promise<number> {
+/** The run's broker, or undefined (with one warning line) when RabbitMQ is not installed outside CI. */
+async function startBroker(started: number): Promise<RunningRabbitMq | undefined> {
+  if (!rabbitMqInstalled()) {
+    if (process.env[TEST_AMQP_URL_ENV]) {
+      process.stderr.write(
+        `test-runner: rabbitmq-server is not installed; using ${TEST_AMQP_URL_ENV} as set\n`,
+      );
+      return undefined;
+    }
+    if (process.env.CI) {
+      throw new Error(
+        'rabbitmq-server is not installed, and CI is set (install it: apt-get install rabbitmq-server)',
+      );
+    }
+    process.stderr.write(
+      'test-runner: warning: rabbitmq-server is not installed (apt-get install rabbitmq-server); RabbitMQ tests will skip\n',
+    );
+    return undefined;
+  }
+  const broker = await startRabbitMq();
+  process.stderr.write(`test-runner: rabbitmq ready on port ${broker.port} in ${Date.now() - started} ms\n`);
+  return broker;
+}
+
+async function startServers(): Promise<{ postgres: RunningPostgres; broker: RunningRabbitMq | undefined }> {
   const started = Date.now();
-  const postgres = await startPostgres();
-  process.stderr.write(
-    `test-runner: postgres ready on port ${postgres.port} in ${Date.now() - started} ms\n`,
-  );
+  const [postgres, broker] = await Promise.allSettled([
+    startPostgres().then((server) => {
+      process.stderr.write(
+        `test-runner: postgres ready on port ${server.port} in ${Date.now() - started} ms\n`,
+      );
+      return server;
+    }),
+    startBroker(started),
+  ]);
+  if (postgres.status === 'rejected' || broker.status === 'rejected') {
+    // Whichever started must not outlive the failed run.
+    if (postgres.status === 'fulfilled') await postgres.value.stop();
+    if (broker.status === 'fulfilled') await broker.value?.stop();
+    throw postgres.status === 'rejected' ? postgres.reason : (broker as PromiseRejectedResult).reason;
+  }
+  return { postgres: postgres.value, broker: broker.value };
+}
+
+async function main(): Promise<number> {
+  const { postgres, broker } = await startServers();
 
   try {
+    const env: NodeJS.ProcessEnv = { ...process.env, [TEST_PG_URL_ENV]: postgres.url };
+    if (broker) env[TEST_AMQP_URL_ENV] = broker.url;
     const child = spawn(process.execPath, nodeTestArgs(process.argv.slice(2)), {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, [TEST_PG_URL_ENV]: postgres.url },
+      env,
     });
     // Ctrl-C reaches the whole foreground group already; SIGTERM (CI, timeout) must be forwarded.
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -56,7 +109,7 @@ async function main(): Promise<number> {
       });
     });
   } finally {
-    await postgres.stop();
+    await Promise.allSettled([postgres.stop(), broker?.stop()]);
   }
 }
 

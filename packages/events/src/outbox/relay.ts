@@ -1,0 +1,293 @@
+import { SpanKind, trace } from '@opentelemetry/api';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { backoffDelayMs } from '../backoff.ts';
+import type { EventsMetrics } from '../metrics.ts';
+import { producerContext } from '../trace-context.ts';
+import type { OutgoingMessage, Transport } from '../transport.ts';
+import { OUTBOX_CHANNEL } from './publish.ts';
+
+export interface RelayOptions {
+  /** Rows forwarded per transport call. Default 200. */
+  batchSize?: number;
+  /** Backstop poll when no NOTIFY arrives (another replica's commit, a lost listener). Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Sent rows are deleted this long after sending. Default 24 h. */
+  retentionMs?: number;
+  /** Inbox entries are deleted this long after handling (far beyond any redelivery). Default 30 days. */
+  inboxRetentionMs?: number;
+  /** How often sent rows and old inbox entries are pruned. Default 10 min. */
+  pruneIntervalMs?: number;
+  /** Backoff after a failed publish: first delay and cap. Defaults 500 ms and 30 s. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+// One key for every service: advisory locks are per database, and each service has its own.
+const RELAY_LOCK_KEY = 7_391_004_212;
+
+interface PendingRow {
+  seq: string;
+  id: string;
+  type: string;
+  subject: string;
+  body: string;
+  created_at: Date;
+}
+
+/**
+ * Forwards committed outbox rows to the transport, oldest first, and marks them sent.
+ *
+ * - One relay at a time per database: each batch runs in a transaction holding an advisory lock,
+ *   so replicas never send a row twice concurrently, and rows go out in `seq` order (per subject,
+ *   that is commit order, since the change that publishes holds the subject's row lock).
+ * - A batch is marked sent only after the transport accepted all of it (publisher confirms), in
+ *   the same transaction that read it; a crash in between sends it again (at least once; the
+ *   consumers' inbox makes that harmless).
+ * - Woken by NOTIFY at the publisher's commit, with a poll as backstop; a failed publish backs off
+ *   exponentially, so a transport that is down is retried until it is back.
+ */
+export class OutboxRelay {
+  readonly #db: pg.Pool;
+  readonly #transport: Transport;
+  readonly #logger: Logger;
+  readonly #metrics: EventsMetrics;
+  readonly #batchSize: number;
+  readonly #pollIntervalMs: number;
+  readonly #retentionMs: number;
+  readonly #pruneIntervalMs: number;
+  readonly #inboxRetentionMs: number;
+  readonly #retryBaseMs: number;
+  readonly #retryMaxMs: number;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+  #listener: pg.PoolClient | undefined;
+  #failures = 0;
+  #lastPrune = 0;
+
+  constructor(
+    db: pg.Pool,
+    transport: Transport,
+    logger: Logger,
+    metrics: EventsMetrics,
+    options: RelayOptions = {},
+  ) {
+    this.#db = db;
+    this.#transport = transport;
+    this.#logger = logger;
+    this.#metrics = metrics;
+    this.#batchSize = options.batchSize ?? 200;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#retentionMs = options.retentionMs ?? 24 * 3600_000;
+    this.#pruneIntervalMs = options.pruneIntervalMs ?? 600_000;
+    this.#inboxRetentionMs = options.inboxRetentionMs ?? 30 * 24 * 3600_000;
+    this.#retryBaseMs = options.retryBaseMs ?? 500;
+    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops after the batch in hand (which is then either sent and marked, or left pending). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wakeUp();
+    await this.#loop;
+    await this.#unlisten();
+  }
+
+  /** Asks for a pass now (a publisher in this process committed). */
+  nudge(): void {
+    this.#wakeUp();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      await this.#ensureListening();
+      let sent = 0;
+      try {
+        sent = await this.#relayBatch();
+        this.#failures = 0;
+        await this.#pruneIfDue();
+      } catch (err) {
+        this.#failures++;
+        const delay = backoffDelayMs(this.#failures, this.#retryBaseMs, this.#retryMaxMs);
+        this.#logger.warn(
+          { err, retry_in_ms: delay, failures: this.#failures },
+          'outbox relay failed; retrying',
+        );
+        await this.#sleep(delay, false);
+        continue;
+      }
+      // A full batch means more is waiting: go again at once.
+      if (sent < this.#batchSize) await this.#sleep(this.#pollIntervalMs, true);
+    }
+  }
+
+  /** One batch under the relay lock; returns how many rows were sent (-1 batchSize if another relays). */
+  async #relayBatch(): Promise<number> {
+    const client = await this.#db.connect();
+    let release: Error | undefined;
+    try {
+      await client.query('begin');
+      const lock = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
+        RELAY_LOCK_KEY,
+      ]);
+      if (lock.rows[0]?.locked !== true) {
+        await client.query('commit');
+        return 0; // another replica is relaying; poll later
+      }
+      const { rows } = await client.query<PendingRow>(
+        'select seq, id, type, subject, body, created_at from outbox where sent_at is null order by seq limit $1',
+        [this.#batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('commit');
+        return 0;
+      }
+      try {
+        await this.#publish(rows);
+      } catch (err) {
+        await client.query(
+          'update outbox set attempts = attempts + 1, last_error = $2 where seq = any($1::bigint[])',
+          [rows.map((row) => row.seq), String(err instanceof Error ? err.message : err).slice(0, 1000)],
+        );
+        await client.query('commit');
+        throw err;
+      }
+      await client.query('update outbox set sent_at = now() where seq = any($1::bigint[])', [
+        rows.map((row) => row.seq),
+      ]);
+      await client.query('commit');
+      const now = Date.now();
+      for (const row of rows) this.#metrics.relayed(row.type, (now - row.created_at.getTime()) / 1000);
+      return rows.length;
+    } catch (err) {
+      await client.query('rollback').catch((rollbackErr: Error) => {
+        release = rollbackErr;
+      });
+      throw err;
+    } finally {
+      client.release(release);
+    }
+  }
+
+  async #publish(rows: PendingRow[]): Promise<void> {
+    const tracer = trace.getTracer('@shopnow/events');
+    const spans = rows.map((row) =>
+      tracer.startSpan(
+        `send ${row.type}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': this.#transport.kind,
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': row.type,
+            'messaging.message.id': row.id,
+          },
+        },
+        producerContext(traceparentOf(row.body)),
+      ),
+    );
+    const messages: OutgoingMessage[] = rows.map((row) => ({
+      id: row.id,
+      type: row.type,
+      subject: row.subject,
+      body: row.body,
+    }));
+    try {
+      await this.#transport.publish(messages);
+    } catch (err) {
+      for (const span of spans) {
+        span.recordException(err as Error);
+        span.end();
+      }
+      throw err;
+    }
+    for (const span of spans) span.end();
+  }
+
+  async #pruneIfDue(): Promise<void> {
+    if (Date.now() - this.#lastPrune < this.#pruneIntervalMs) return;
+    this.#lastPrune = Date.now();
+    const { rowCount } = await this.#db.query(
+      `delete from outbox where sent_at < now() - make_interval(secs => $1)`,
+      [this.#retentionMs / 1000],
+    );
+    const inbox = await this.#db.query(
+      `delete from inbox where handled_at < now() - make_interval(secs => $1)`,
+      [this.#inboxRetentionMs / 1000],
+    );
+    if (rowCount || inbox.rowCount) {
+      this.#logger.info({ outbox_pruned: rowCount, inbox_pruned: inbox.rowCount }, 'events: pruned old rows');
+    }
+  }
+
+  async #ensureListening(): Promise<void> {
+    if (this.#listener !== undefined || !this.#running) return;
+    try {
+      const client = await this.#db.connect();
+      client.on('notification', () => this.#wakeUp());
+      client.on('error', (err) => {
+        this.#logger.warn({ err }, 'outbox listener connection failed; polling until it is back');
+        if (this.#listener === client) this.#listener = undefined;
+        client.release(err);
+      });
+      await client.query(`listen ${OUTBOX_CHANNEL}`);
+      this.#listener = client;
+    } catch (err) {
+      this.#logger.warn({ err }, 'outbox listener unavailable; polling');
+    }
+  }
+
+  async #unlisten(): Promise<void> {
+    const client = this.#listener;
+    this.#listener = undefined;
+    if (client === undefined) return;
+    try {
+      await client.query(`unlisten ${OUTBOX_CHANNEL}`);
+      client.release();
+    } catch (err) {
+      client.release(err as Error);
+    }
+  }
+
+  #wakeUp(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Waits `ms`, or less if `wakeable` and something is published meanwhile. */
+  async #sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (wakeable && this.#woken) {
+      this.#woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        if (wakeable || !this.#running) done();
+      };
+    });
+    this.#wake = undefined;
+    this.#woken = false;
+  }
+}
+
+function traceparentOf(body: string): string | undefined {
+  try {
+    const { traceparent } = JSON.parse(body) as { traceparent?: unknown };
+    return typeof traceparent === 'string' ? traceparent : undefined;
+  } catch {
+    return undefined;
+  }
+}
