@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { withDatabase } from '@shopnow/testkit';
 import pg from 'pg';
 import { LauncherError } from '../src/errors.ts';
 import type { Secrets } from '../src/home/secrets.ts';
 import { readState, writeState } from '../src/home/state-file.ts';
+import { dropServiceDatabase } from '../src/postgres/provision.ts';
 import { prepareCluster, startPostgres } from '../src/postgres/server.ts';
 import { Platform, type PlatformOptions } from '../src/runtime/platform.ts';
 import type { LauncherSettings } from '../src/settings.ts';
@@ -38,18 +40,55 @@ describe('Platform', () => {
     return { platform: instance, output: recorded.text };
   };
 
-  const seedRuns = async (): Promise<number> => {
-    const secrets = JSON.parse(await readFile(settings.paths.secrets, 'utf8')) as Secrets;
+  const readSecrets = async () => JSON.parse(await readFile(settings.paths.secrets, 'utf8')) as Secrets;
+
+  /** A query as the fixture service's own role, on its own database. */
+  const queryFixture = async <T extends pg.QueryResultRow>(sql: string): Promise<T[]> => {
+    const secrets = await readSecrets();
     const client = new pg.Client({
       connectionString: `postgres://fixture:${secrets.services.fixture!.password}@127.0.0.1:${settings.pgPort}/fixture`,
     });
     await client.connect();
     try {
-      return (await client.query<{ n: number }>('select count(*)::int as n from seed_runs')).rows[0]!.n;
+      return (await client.query<T>(sql)).rows;
     } finally {
       await client.end();
     }
   };
+
+  const seedRuns = async (): Promise<number> =>
+    (await queryFixture<{ n: number }>('select count(*)::int as n from seed_runs'))[0]!.n;
+
+  /** What the last migrate and seed of the fixture were given for the event transport. */
+  const lastAdminRuns = () =>
+    queryFixture<{ command: string; transport: string | null; amqp_url: string | null; bus: string | null }>(
+      'select command, transport, amqp_url, bus from admin_runs order by id desc limit 2',
+    ).then((rows) => rows.reverse());
+
+  /** The event transport as the running fixture process sees it (GET /events). */
+  const fixtureEvents = async (url: string) =>
+    (await (await fetch(`${url}/events`)).json()) as {
+      transport?: string;
+      amqpUrl?: string;
+      bus?: { one: number; database: string; role: string };
+    };
+
+  const selectOne = async (url: string): Promise<number> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return (await client.query<{ one: number }>('select 1 as one')).rows[0]!.one;
+    } finally {
+      await client.end();
+    }
+  };
+
+  const refusedCode = async (url: string): Promise<string | undefined> =>
+    selectOne(url).then(
+      () => assert.fail(`connecting to ${new URL(url).pathname} should have been refused`),
+      (err: { code?: string }) => err.code,
+    );
 
   const assertNothingLeft = async () => {
     const left = await eventually(
@@ -106,6 +145,31 @@ describe('Platform', () => {
       const viaHttp = (await (await fetch(`${p.registryUrl}/status`)).json()) as { processes: unknown[] };
       assert.equal(viaHttp.processes.length, 4);
 
+      // The event bus: every process (and the admin commands) got the bus role's URL, and it works.
+      const secrets = await readSecrets();
+      const busUrl = `postgres://bus:${secrets.bus.password}@127.0.0.1:${settings.pgPort}/bus`;
+      for (const instance of p.instances) {
+        assert.equal(instance.process.spec.env.EVENTS_TRANSPORT, 'postgres');
+        assert.equal(instance.process.spec.env.BUS_DATABASE_URL, busUrl);
+      }
+      assert.equal(await selectOne(busUrl), 1);
+      assert.deepEqual(await fixtureEvents(p.instances[1]!.url), {
+        transport: 'postgres',
+        bus: { one: 1, database: 'bus', role: 'bus' },
+      });
+      assert.deepEqual(await lastAdminRuns(), [
+        { command: 'migrate', transport: 'postgres', amqp_url: null, bus: 'bus' },
+        { command: 'seed', transport: 'postgres', amqp_url: null, bus: 'bus' },
+      ]);
+      const fixtureOnBus = `postgres://fixture:${secrets.services.fixture!.password}@127.0.0.1:${settings.pgPort}/bus`;
+      assert.equal(await refusedCode(fixtureOnBus), '42501', "a service's own role cannot open the bus");
+      assert.equal(
+        await refusedCode(withDatabase(busUrl, 'fixture')),
+        '42501',
+        'nor the bus role a service db',
+      );
+      assert.match(output(), /events\s+database "bus" with its own role/);
+
       const first = p.instances[0]!;
       const oldPid = first.pid!;
       process.kill(oldPid, 'SIGKILL');
@@ -147,6 +211,89 @@ describe('Platform', () => {
       await p.stop();
     }
     await assertNothingLeft();
+  });
+
+  it('upgrades a home from before the event bus in place: role, database and password', async () => {
+    // What an older launcher left: no "bus" in secrets.json, no bus role or database.
+    const { bus: _dropped, ...older } = await readSecrets();
+    const oldPg = await startPostgres(await prepareCluster(), {
+      dataDir: settings.paths.pgData,
+      port: settings.pgPort,
+      superuser: older.postgres,
+      logFile: join(settings.paths.logs, 'postgres.log'),
+      env: env(),
+    });
+    try {
+      await dropServiceDatabase(oldPg.url(), 'bus');
+    } finally {
+      await oldPg.stop();
+    }
+    await writeFile(settings.paths.secrets, JSON.stringify(older));
+
+    const { platform: p, output } = platform();
+    await p.start();
+    try {
+      const secrets = await readSecrets();
+      assert.match(secrets.bus.password, /^[0-9a-f]{48}$/, 'a bus password was added');
+      assert.equal(secrets.adminToken, older.adminToken, 'the rest of secrets.json is kept');
+      assert.match(output(), /events\s+database "bus" with its own role/);
+      assert.equal(await selectOne(p.instances[0]!.process.spec.env.BUS_DATABASE_URL!), 1);
+      assert.deepEqual((await fixtureEvents(p.instances[0]!.url)).bus, {
+        one: 1,
+        database: 'bus',
+        role: 'bus',
+      });
+      assert.equal(await seedRuns(), 1, 'the service data is kept');
+    } finally {
+      await p.stop();
+    }
+    assert.equal((await stat(settings.paths.secrets)).mode & 0o777, 0o600);
+    await assertNothingLeft();
+  });
+
+  it('passes EVENTS_TRANSPORT=rabbitmq and AMQP_URL through instead of the bus database', async () => {
+    const amqpUrl = 'amqp://shop:s3cret-pass@127.0.0.1:5672/shopnow';
+    const { platform: p, output } = platform({
+      env: {
+        ...env(),
+        EVENTS_TRANSPORT: 'rabbitmq',
+        AMQP_URL: amqpUrl,
+        BUS_DATABASE_URL: 'postgres://stray',
+      },
+    });
+    await p.start();
+    try {
+      const given = p.instances[0]!.process.spec.env;
+      assert.equal(given.EVENTS_TRANSPORT, 'rabbitmq');
+      assert.equal(given.AMQP_URL, amqpUrl);
+      assert.equal(given.BUS_DATABASE_URL, undefined);
+      assert.deepEqual(await fixtureEvents(p.instances[0]!.url), { transport: 'rabbitmq', amqpUrl });
+      assert.deepEqual(await lastAdminRuns(), [
+        { command: 'migrate', transport: 'rabbitmq', amqp_url: amqpUrl, bus: null },
+        { command: 'seed', transport: 'rabbitmq', amqp_url: amqpUrl, bus: null },
+      ]);
+      assert.match(
+        output(),
+        /events\s+EVENTS_TRANSPORT=rabbitmq at amqp:\/\/shop@127\.0\.0\.1:5672\/shopnow/,
+      );
+      assert.doesNotMatch(output(), /s3cret-pass/);
+    } finally {
+      await p.stop();
+    }
+    await assertNothingLeft();
+  });
+
+  it('refuses EVENTS_TRANSPORT=rabbitmq without AMQP_URL, starting nothing', async () => {
+    const launcherEnv: NodeJS.ProcessEnv = { ...env(), EVENTS_TRANSPORT: 'rabbitmq' };
+    delete launcherEnv.AMQP_URL;
+    const { platform: p } = platform({ env: launcherEnv });
+    await assert.rejects(p.start(), (err: unknown) => {
+      assert.ok(err instanceof LauncherError);
+      assert.equal(err.message, 'config: EVENTS_TRANSPORT=rabbitmq needs AMQP_URL (an amqp:// URL)');
+      return true;
+    });
+    await p.stop();
+    assert.equal(await readState(settings.paths.state), undefined, 'nothing was started');
   });
 
   it('cleans up after a launcher that died without stopping (leftover postgres and service)', async () => {

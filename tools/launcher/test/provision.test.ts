@@ -5,6 +5,7 @@ import { testServerUrl, withDatabase } from '@shopnow/testkit';
 import pg from 'pg';
 import {
   dropServiceDatabase,
+  provisionBusDatabase,
   provisionServiceDatabase,
   type ServiceDatabase,
 } from '../src/postgres/provision.ts';
@@ -118,11 +119,91 @@ describe('provisionServiceDatabase', () => {
   });
 
   it('refuses names that cannot be a service role', async () => {
-    for (const name of ['postgres', 'pg_monitor', 'Bad-Name', '']) {
+    for (const name of ['postgres', 'pg_monitor', 'Bad-Name', '', 'bus']) {
       await assert.rejects(
         provisionServiceDatabase(adminUrl, { name, password: 'x' }),
         /cannot name a database role/,
       );
+    }
+  });
+});
+
+// The event bus database: owned by its own role, closed to every service role.
+// (A random name stands in for "bus": the test server is shared.)
+describe('provisionBusDatabase', () => {
+  const suffix = randomBytes(4).toString('hex');
+  const busName = `t_bus_${suffix}`;
+  const busPassword = randomBytes(12).toString('hex');
+  const orders = { name: `t_orders_bus_${suffix}`, password: randomBytes(12).toString('hex') };
+  let adminUrl: string;
+  let bus: ServiceDatabase;
+  let ordersDb: ServiceDatabase;
+
+  before(async () => {
+    adminUrl = await testServerUrl();
+    [bus, ordersDb] = await Promise.all([
+      provisionBusDatabase(adminUrl, busPassword, busName),
+      provisionServiceDatabase(adminUrl, orders),
+    ]);
+  });
+
+  after(async () => {
+    await dropServiceDatabase(adminUrl, busName);
+    await dropServiceDatabase(adminUrl, orders.name);
+  });
+
+  it('creates the bus database, owned by its role, with CONNECT revoked from PUBLIC', async () => {
+    const client = await connect(adminUrl);
+    try {
+      const { rows } = await client.query<{ owner: string; acl: string }>(
+        'select pg_get_userbyid(datdba) as owner, datacl::text as acl from pg_database where datname = $1',
+        [busName],
+      );
+      assert.equal(rows[0]?.owner, busName);
+      assert.doesNotMatch(rows[0]!.acl, /(^|[{,])=[A-Za-z]*c/);
+    } finally {
+      await client.end();
+    }
+    const url = new URL(bus.url);
+    assert.equal(url.username, busName);
+    assert.equal(url.password, busPassword);
+    assert.equal(url.pathname, `/${busName}`);
+  });
+
+  it('lets the bus role connect and create the schema pg-boss keeps its queues in', async () => {
+    const client = await connect(bus.url);
+    try {
+      assert.deepEqual((await client.query('select 1 as one')).rows, [{ one: 1 }]);
+      await client.query('create schema pgboss');
+      await client.query('create table pgboss.job (id uuid primary key default gen_random_uuid())');
+      await client.query('insert into pgboss.job default values');
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("refuses a service role on the bus database, and the bus role on a service's", async () => {
+    const serviceOnBus = await refused(withDatabase(ordersDb.url, busName));
+    assert.equal(serviceOnBus.code, '42501', serviceOnBus.message);
+    const busOnService = await refused(withDatabase(bus.url, orders.name));
+    assert.equal(busOnService.code, '42501', busOnService.message);
+  });
+
+  it('creates what is missing on a server from before the bus, and keeps what is there', async () => {
+    const again = await provisionBusDatabase(adminUrl, busPassword, busName);
+    const client = await connect(again.url);
+    try {
+      assert.deepEqual((await client.query('select count(*)::int as n from pgboss.job')).rows, [{ n: 1 }]);
+    } finally {
+      await client.end();
+    }
+    await dropServiceDatabase(adminUrl, busName);
+    const recreated = await provisionBusDatabase(adminUrl, busPassword, busName);
+    const fresh = await connect(recreated.url);
+    try {
+      assert.deepEqual((await fresh.query('select current_database() as db')).rows, [{ db: busName }]);
+    } finally {
+      await fresh.end();
     }
   });
 });

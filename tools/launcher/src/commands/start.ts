@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { describeEvents } from '../runtime/events.ts';
 import { isStartupInterrupted, Platform } from '../runtime/platform.ts';
 import type { LauncherSettings } from '../settings.ts';
 import { followLogs } from '../ui/log-follower.ts';
@@ -92,6 +93,7 @@ export async function startCommand(
       '',
       ...(snapshot.entryUrl ? [`Open      ${snapshot.entryUrl}`] : []),
       `Registry  ${platform.registryUrl}/registry/services`,
+      ...(platform.events ? [`Events    ${describeEvents(platform.events)}`] : []),
       'Status    npm run status   (memory per process)',
       `Logs      ${join(settings.paths.logs, '<instance>.log')}${opts.logs ? '' : '   (follow: npm start -- --logs)'}`,
       `Admin     token in ${settings.paths.secrets} (adminToken)`,

@@ -9,6 +9,8 @@ export interface Secrets {
   adminToken: string;
   /** Per-service database login passwords. */
   services: Record<string, { password: string }>;
+  /** Login password of the `bus` role, owner of the event bus database (added to older files on load). */
+  bus: { password: string };
 }
 
 const newSecret = (): string => randomBytes(24).toString('hex');
@@ -26,8 +28,13 @@ export async function loadOrCreateSecrets(
     postgres: { user: 'postgres', password: newSecret() },
     adminToken: newSecret(),
     services: {},
+    bus: { password: newSecret() },
   };
   let changed = existing === undefined;
+  if (typeof secrets.bus?.password !== 'string') {
+    secrets.bus = { password: newSecret() }; // a home from before the event bus
+    changed = true;
+  }
   for (const name of serviceNames) {
     if (!secrets.services[name]) {
       secrets.services[name] = { password: newSecret() };
@@ -52,6 +59,7 @@ async function readSecrets(path: string): Promise<Secrets | undefined> {
     throw err;
   }
   try {
+    // `bus` may be missing: files written before the event bus existed are completed by the caller.
     const parsed = JSON.parse(raw) as Partial<Secrets>;
     if (
       typeof parsed.postgres?.password !== 'string' ||

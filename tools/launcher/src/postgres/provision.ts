@@ -10,29 +10,61 @@ export interface ServiceDatabase {
   service: string;
   database: string;
   role: string;
-  /** Connection URL for the service's own role. */
+  /** Connection URL for the owning role. */
   url: string;
 }
 
-const SERVICE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const ROLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * The shared database of the event bus, and the role that owns it. pg-boss (the
+ * PostgreSQL transport of @shopnow/events) creates and migrates its own `pgboss`
+ * schema there on first start, which takes the owner. Services reach it only
+ * through this role's URL (BUS_DATABASE_URL), never with their own role.
+ */
+export const BUS_DATABASE = 'bus';
 
 export async function provisionServiceDatabase(
   adminUrl: string,
   service: { name: string; password: string },
 ): Promise<ServiceDatabase> {
-  const name = service.name;
-  if (!SERVICE_NAME.test(name) || name.startsWith('pg_') || name === 'postgres') {
+  if (service.name === BUS_DATABASE) {
+    throw new Error(`"${service.name}" cannot name a database role: it is the event bus's database`);
+  }
+  return provisionOwnedDatabase(adminUrl, service.name, service.password);
+}
+
+/**
+ * The bus database and its role (same rules as a service's: the role owns the
+ * database and nothing else, CONNECT revoked from PUBLIC). Idempotent: creates
+ * what is missing, so a data dir made before the bus existed is upgraded in place.
+ * `name` is for tests on a shared server.
+ */
+export function provisionBusDatabase(
+  adminUrl: string,
+  password: string,
+  name: string = BUS_DATABASE,
+): Promise<ServiceDatabase> {
+  return provisionOwnedDatabase(adminUrl, name, password);
+}
+
+async function provisionOwnedDatabase(
+  adminUrl: string,
+  name: string,
+  password: string,
+): Promise<ServiceDatabase> {
+  if (!ROLE_NAME.test(name) || name.startsWith('pg_') || name === 'postgres') {
     throw new Error(`"${name}" cannot name a database role: use [a-z][a-z0-9_]*, not pg_* or postgres`);
   }
   await withClient(adminUrl, async (client) => {
     const ident = client.escapeIdentifier(name);
-    const password = client.escapeLiteral(service.password);
+    const literal = client.escapeLiteral(password);
     const attributes = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
     const role = await client.query('select 1 from pg_roles where rolname = $1', [name]);
     if (role.rowCount === 0) {
-      await ignoreCode('42710', client.query(`CREATE ROLE ${ident} ${attributes} PASSWORD ${password}`));
+      await ignoreCode('42710', client.query(`CREATE ROLE ${ident} ${attributes} PASSWORD ${literal}`));
     }
-    await client.query(`ALTER ROLE ${ident} ${attributes} PASSWORD ${password}`);
+    await client.query(`ALTER ROLE ${ident} ${attributes} PASSWORD ${literal}`);
 
     const db = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (db.rowCount === 0) {
@@ -43,7 +75,7 @@ export async function provisionServiceDatabase(
   });
   const url = new URL(adminUrl);
   url.username = encodeURIComponent(name);
-  url.password = encodeURIComponent(service.password);
+  url.password = encodeURIComponent(password);
   url.pathname = `/${name}`;
   return { service: name, database: name, role: name, url: url.toString() };
 }

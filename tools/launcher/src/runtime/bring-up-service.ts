@@ -9,6 +9,7 @@ import type { BackoffPolicy } from '../supervisor/backoff.ts';
 import { readLogTail } from '../system/log-file.ts';
 import { formatDuration, type Progress } from '../ui/progress.ts';
 import { lastError, runAdminTask } from './admin-task.ts';
+import type { EventsEnv } from './events.ts';
 import { serviceEnv } from './service-env.ts';
 import { InstanceFailedError, ServiceInstance } from './service-instance.ts';
 import { StartupInterrupted, type Teardown } from './teardown.ts';
@@ -20,6 +21,8 @@ export interface ServiceStartContext {
   env: NodeJS.ProcessEnv;
   nodePath: string;
   postgresUrl: string;
+  /** EVENTS_TRANSPORT and its URL, the same for every process and admin command. */
+  events: EventsEnv;
   registryUrl: string;
   registry: InstanceRegistry;
   progress: Progress;
@@ -33,8 +36,8 @@ export interface ServiceStartContext {
 
 /**
  * One service, in order: its database and role → `admin.ts migrate` → `admin.ts
- * seed` (same code and config as the service) → its replicas, each waited for
- * until /health/ready answers and it has registered.
+ * seed` (same code and config as the service, event transport included) → its
+ * replicas, each waited for until /health/ready answers and it has registered.
  */
 export async function bringUpService(
   ctx: ServiceStartContext,
@@ -56,6 +59,7 @@ export async function bringUpService(
       port,
       registryUrl: ctx.registryUrl,
       adminToken: ctx.secrets.adminToken,
+      events: ctx.events,
       ...(databaseUrl ? { databaseUrl } : {}),
     });
 

@@ -14,6 +14,7 @@ import { createProgress, type Progress } from '../ui/progress.ts';
 import { bringUpPostgres } from './bring-up-postgres.ts';
 import { bringUpRegistry } from './bring-up-registry.ts';
 import { bringUpService } from './bring-up-service.ts';
+import { bringUpBus, type EventsEnv, eventsTransportFrom } from './events.ts';
 import { watchInstance } from './instance-watch.ts';
 import { takeOverHome } from './previous-run.ts';
 import { planReplicas, portClaims } from './replica-plan.ts';
@@ -43,8 +44,8 @@ export interface PlatformOptions {
 }
 
 /**
- * The embedded runtime: PostgreSQL, the registry, and every service's
- * replicas. Everything that starts is stacked on a Teardown, so stop() —
+ * The embedded runtime: PostgreSQL (with the event bus database), the
+ * registry, and every service's replicas. Everything that starts is stacked on a Teardown, so stop() —
  * callable at any time, also while start() runs — releases services first,
  * then the registry, PostgreSQL last, and the run's records after it.
  */
@@ -58,6 +59,7 @@ export class Platform {
   readonly #startedAt = new Date();
   #live = false;
   #postgres: RunningPostgres | undefined;
+  #events: EventsEnv | undefined;
   #record: RunRecord | undefined;
 
   constructor(opts: PlatformOptions) {
@@ -90,6 +92,11 @@ export class Platform {
     return undefined;
   }
 
+  /** The event transport the services were given (known once start() has provisioned it). */
+  get events(): EventsEnv | undefined {
+    return this.#events;
+  }
+
   get registryUrl(): string {
     return `http://127.0.0.1:${this.#opts.settings.launcherPort}`;
   }
@@ -100,6 +107,7 @@ export class Platform {
     const teardown = this.#teardown;
     const env = this.#opts.env ?? process.env;
     const replicas = planReplicas(this.#catalog, this.#opts.replicas);
+    const transport = eventsTransportFrom(env);
 
     await mkdir(settings.paths.logs, { recursive: true });
     await takeOverHome(settings, progress);
@@ -152,6 +160,8 @@ export class Platform {
       teardown,
     });
     await hardenCluster(postgres.url());
+    const events = await bringUpBus({ postgresUrl: postgres.url(), secrets, transport, progress, teardown });
+    this.#events = events;
 
     const context = {
       settings,
@@ -159,6 +169,7 @@ export class Platform {
       env,
       nodePath: this.#opts.nodePath ?? process.execPath,
       postgresUrl: postgres.url(),
+      events,
       registryUrl: this.registryUrl,
       registry: this.registry,
       progress,

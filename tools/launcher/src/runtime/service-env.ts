@@ -1,3 +1,5 @@
+import type { EventsEnv } from './events.ts';
+
 /**
  * The environment a service process gets: the launcher's own environment plus
  * the chassis variables that place it (see the README's variable table).
@@ -8,6 +10,8 @@ export interface ServiceEnvInput {
   registryUrl: string;
   adminToken: string;
   databaseUrl?: string;
+  /** The event transport: the bus database's URL, or the RabbitMQ URL from the launcher's environment. */
+  events: EventsEnv;
 }
 
 export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): NodeJS.ProcessEnv {
@@ -24,5 +28,9 @@ export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): Nod
   };
   if (input.databaseUrl) env.DATABASE_URL = input.databaseUrl;
   else delete env.DATABASE_URL;
+  // Exactly the chosen transport's URL: never a stray one from the launcher's environment.
+  delete env.BUS_DATABASE_URL;
+  delete env.AMQP_URL;
+  Object.assign(env, input.events);
   return env;
 }
