@@ -1,13 +1,25 @@
-// The product service's Fastify app: the chassis plus the catalog's routes. Used by main.ts and tests.
+// The product service's Fastify app: the chassis plus the catalog's routes and its events.
+// Used by main.ts and tests.
 import { type App, createApp, type Logger } from '@shopnow/chassis';
+import {
+  Events,
+  type EventsConfig,
+  registerDeadLetterRoutes,
+  type Transport,
+  transportFromConfig,
+} from '@shopnow/events';
 import type pg from 'pg';
 import pkg from '../package.json' with { type: 'json' };
 import { ProductCache } from './cache/product-cache.ts';
 import type { ProductAppConfig } from './config.ts';
+import { productSubscriptions } from './consumes.ts';
+import { productCatalog } from './events/catalog.ts';
+import { requireAdminToken } from './http/admin-auth.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { registerCategoryRoutes } from './http/category-routes.ts';
 import type { RouteDeps } from './http/deps.ts';
 import { registerImageRoutes } from './http/image-routes.ts';
+import { registerPriceHistoryRoutes } from './http/price-history-routes.ts';
 import { registerProductRoutes } from './http/product-routes.ts';
 import { registerReviewRoutes } from './http/review-routes.ts';
 import { registerSearchRoutes } from './http/search-routes.ts';
@@ -15,14 +27,17 @@ import { registerSearchRoutes } from './http/search-routes.ts';
 export const SERVICE = 'product';
 
 export interface BuildAppDeps {
-  config: ProductAppConfig;
+  config: ProductAppConfig &
+    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
   db: pg.Pool | undefined;
   /** Unused until product calls other services; kept so every service's buildApp looks alike. */
   discovery?: unknown;
   logger?: Logger;
+  /** The event transport; default: the one the config names (EVENTS_TRANSPORT). */
+  transport?: Transport;
 }
 
-export async function buildApp({ config, db, logger }: BuildAppDeps): Promise<App> {
+export async function buildApp({ config, db, logger, transport: given }: BuildAppDeps): Promise<App> {
   if (db === undefined) throw new Error('product needs a database: set DATABASE_URL');
   const app = await createApp({
     service: SERVICE,
@@ -32,17 +47,39 @@ export async function buildApp({ config, db, logger }: BuildAppDeps): Promise<Ap
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     db,
+    readiness: { events: () => transport.check() },
   });
+  const transport =
+    given ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, app.log as unknown as Logger);
+  const events = new Events({
+    service: SERVICE,
+    db,
+    transport,
+    catalog: productCatalog,
+    logger: app.log as unknown as Logger,
+    metrics: app.shopnow.metrics,
+    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
+    concurrency: config.EVENTS_CONCURRENCY,
+  });
+  for (const subscription of productSubscriptions) events.subscribe(subscription);
+  // Consumers and the outbox relay run while the app does: started when it is ready, stopped
+  // after in-flight requests have drained (Fastify runs onClose after the server closed).
+  app.addHook('onReady', () => events.start());
+  app.addHook('onClose', () => events.stop());
+
   const deps: RouteDeps = {
     db,
     cache: new ProductCache({ ttlMs: config.PRODUCT_CACHE_TTL_MS }),
     adminToken: config.ADMIN_TOKEN,
+    events,
   };
   registerProductRoutes(app, deps);
+  registerPriceHistoryRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerCategoryRoutes(app, deps);
   registerImageRoutes(app, deps);
   registerReviewRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerDeadLetterRoutes(app, { db, transport, authorize: requireAdminToken(config.ADMIN_TOKEN) });
   return app;
 }

@@ -1,5 +1,6 @@
 // Product's own environment variables (the common ones come from the chassis).
 import { makeValidator, postgresUrl } from '@shopnow/chassis';
+import { eventsConfigSpec } from '@shopnow/events';
 
 const MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -16,6 +17,7 @@ const nonNegativeInt = makeValidator<number>((input) => {
 });
 
 export const productConfigSpec = {
+  ...eventsConfigSpec,
   /** Product keeps its catalog in Postgres: required here, optional in the base spec. */
   DATABASE_URL: postgresUrl({ desc: 'a postgres:// URL' }),
   /** Until the identity issue lands, admin routes require `Authorization: Bearer <ADMIN_TOKEN>`. */

@@ -101,6 +101,7 @@ describe('two replicas on one database', () => {
     const other = await buildApp({
       config: { ADMIN_TOKEN, PRODUCT_CACHE_TTL_MS: 300, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
       db: f.pool,
+      transport: f.newTransport(),
     });
     try {
       const id = await productIdBySku(f.pool, 'HOM-001');

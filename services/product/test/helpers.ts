@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopnow/chassis';
 import { migrate } from '@shopnow/chassis';
+import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import { type TestDatabase, testDatabase } from '@shopnow/testkit';
 import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
@@ -18,17 +19,29 @@ export interface ProductFixture {
   app: App;
   db: TestDatabase;
   pool: pg.Pool;
+  /** The bus database the app's events go through (postgres transport). */
+  bus: TestDatabase;
+  /** Another transport on the same bus, e.g. for a second replica. */
+  newTransport(): Transport;
   close(): Promise<void>;
+}
+
+/** Migrations as the admin command applies them: chassis, events, then product's own. */
+export async function migrateProduct(pool: pg.Pool): Promise<void> {
+  await migrate(pool, { service: 'product', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
 }
 
 export async function startProduct(
   options: { seed?: boolean; cacheTtlMs?: number } = {},
 ): Promise<ProductFixture> {
   const db = await testDatabase();
+  const bus = await testDatabase();
+  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
   try {
-    await migrate(db.pool, { service: 'product', dir: MIGRATIONS_DIR });
+    await migrateProduct(db.pool);
     if (options.seed ?? true) await seedCatalog(db.pool);
     const app = await buildApp({
+      transport: newTransport(),
       config: {
         ADMIN_TOKEN,
         PRODUCT_CACHE_TTL_MS: options.cacheTtlMs ?? 2000,
@@ -42,13 +55,17 @@ export async function startProduct(
       app,
       db,
       pool: db.pool,
+      bus,
+      newTransport,
       close: async () => {
         await app.close();
         await db.drop();
+        await bus.drop();
       },
     };
   } catch (err) {
     await db.drop();
+    await bus.drop();
     throw err;
   }
 }

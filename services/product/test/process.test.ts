@@ -40,11 +40,14 @@ function run(
 }
 
 let db: TestDatabase;
+let bus: TestDatabase;
 before(async () => {
   db = await testDatabase();
+  bus = await testDatabase();
 });
 after(async () => {
   await db?.drop();
+  await bus?.drop();
 });
 
 const count = async (table: string) =>
@@ -85,6 +88,17 @@ describe('main.ts', () => {
     assert.match(res.stderr, /ADMIN_TOKEN/);
   });
 
+  it('refuses to start without the bus its event transport needs, naming it in one line', async () => {
+    const res = await run('main.ts', [], {
+      DATABASE_URL: db.url,
+      PORT: String(await freePort()),
+      ADMIN_TOKEN,
+    }).exit;
+    assert.equal(res.code, 1);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+    assert.match(res.stderr, /BUS_DATABASE_URL is required when EVENTS_TRANSPORT=postgres/);
+  });
+
   it('refuses a short ADMIN_TOKEN without echoing it', async () => {
     const res = await run('main.ts', [], {
       DATABASE_URL: db.url,
@@ -105,6 +119,7 @@ describe('main.ts', () => {
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: db.url,
+      BUS_DATABASE_URL: bus.url,
       ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
     });

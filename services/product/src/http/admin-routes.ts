@@ -14,6 +14,7 @@ import {
   prepareNewProduct,
 } from '../domain/product-input.ts';
 import { fieldError, productErrors } from '../errors.ts';
+import { publishChanges, publishCreated } from '../events/publish-product-events.ts';
 import { translatingConstraints } from '../store/pg-errors.ts';
 import { deactivateProduct, findProductById, insertProduct, updateProduct } from '../store/products.ts';
 import { requireAdminToken } from './admin-auth.ts';
@@ -39,7 +40,7 @@ export function registerAdminRoutes(app: App, deps: RouteDeps): void {
   });
 }
 
-function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void {
+function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps): void {
   admin.get(
     '/admin/products/:id',
     {
@@ -73,10 +74,11 @@ function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void 
     async (request, reply) => {
       const id = randomUUID();
       const product = accepted(prepareNewProduct(id, request.body));
-      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
-        status: 201,
-        body: await translatingConstraints(() => insertProduct(tx, id, product)),
-      }));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => {
+        const created = await translatingConstraints(() => insertProduct(tx, id, product));
+        await publishCreated(events, tx, created);
+        return { status: 201, body: created };
+      });
       return reply.code(201).header('location', `/products/${body.id}`).send(body);
     },
   );
@@ -97,10 +99,14 @@ function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void 
     async (request, reply) => {
       const { id } = request.params;
       const changes = accepted(prepareChanges(request.body));
-      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
-        status: 200,
-        body: (await translatingConstraints(() => updateProduct(tx, id, changes))) ?? throwNotFound(id),
-      }));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => {
+        const before =
+          (await findProductById(tx, id, { includeInactive: true, forUpdate: true })) ?? throwNotFound(id);
+        const after =
+          (await translatingConstraints(() => updateProduct(tx, id, changes))) ?? throwNotFound(id);
+        await publishChanges(events, tx, before, after);
+        return { status: 200, body: after };
+      });
       cache.invalidate(id);
       return body;
     },
@@ -122,10 +128,13 @@ function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void 
     async (request, reply) => {
       const { id } = request.params;
       const changes = accepted(prepareChanges({ price: request.body }, '/currency'));
-      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => ({
-        status: 200,
-        body: (await updateProduct(tx, id, changes)) ?? throwNotFound(id),
-      }));
+      const { body } = await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => {
+        const before =
+          (await findProductById(tx, id, { includeInactive: true, forUpdate: true })) ?? throwNotFound(id);
+        const after = (await updateProduct(tx, id, changes)) ?? throwNotFound(id);
+        await publishChanges(events, tx, before, after);
+        return { status: 200, body: after };
+      });
       cache.invalidate(id);
       return body;
     },
@@ -145,7 +154,10 @@ function registerAdminProductRoutes(admin: App, { db, cache }: RouteDeps): void 
     async (request, reply) => {
       const { id } = request.params;
       await runWrite(db, request, reply as FastifyReply, SCOPE, async (tx) => {
+        const before =
+          (await findProductById(tx, id, { includeInactive: true, forUpdate: true })) ?? throwNotFound(id);
         if (!(await deactivateProduct(tx, id))) throwNotFound(id);
+        await publishChanges(events, tx, before, { ...before, active: false });
         return { status: 204, body: null };
       });
       cache.invalidate(id);

@@ -1,3 +1,4 @@
+import type { Events } from '@shopnow/events';
 import type pg from 'pg';
 import type { ProductCache } from '../cache/product-cache.ts';
 
@@ -6,4 +7,6 @@ export interface RouteDeps {
   db: pg.Pool;
   cache: ProductCache;
   adminToken: string;
+  /** Publishes catalog changes through the outbox. */
+  events: Events;
 }

@@ -80,10 +80,12 @@ function afterCondition(key: ProductSortKey, param: (value: unknown) => string):
 export async function findProductById(
   db: Queryable,
   id: string,
-  { includeInactive = false } = {},
+  { includeInactive = false, forUpdate = false } = {},
 ): Promise<Product | undefined> {
+  // FOR UPDATE (in a write's transaction): the state read is the one the write changes, and two
+  // writes of one product publish their events in commit order.
   const { rows } = await db.query<ProductRow>(
-    `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND (active OR $2)`,
+    `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND (active OR $2)${forUpdate ? ' FOR UPDATE' : ''}`,
     [id, includeInactive],
   );
   return rows[0] && toProduct(rows[0]);
