@@ -16,6 +16,15 @@ create table outbox (
 create index outbox_pending on outbox (seq) where sent_at is null;
 create index outbox_sent on outbox (sent_at) where sent_at is not null;
 
+-- Wakes the relay at commit (NOTIFY is transactional): one notification per inserting statement,
+-- and Postgres folds identical ones of a transaction into one; no extra round trip for publishers.
+create function outbox_notify() returns trigger language plpgsql as $$
+begin
+  perform pg_notify('shopnow_outbox', '');
+  return null;
+end $$;
+create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify();
+
 -- Events a consumer group has applied, written in the handler's transaction: a redelivery finds
 -- its id here and is acknowledged without running the handler again.
 create table inbox (

@@ -384,8 +384,8 @@ function kill(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Alive and not a zombie awaiting its reaper. */
-function isAlive(pid: number): boolean {
+/** Alive and not a zombie awaiting its reaper (tests use it too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {

@@ -85,11 +85,12 @@ export async function processDelivery(ctx: GroupContext, delivery: Delivery): Pr
     async (span) => {
       try {
         const outcome = await withTransaction(ctx.db, async (tx) => {
-          const inserted = await tx.query(
-            `insert into inbox (consumer_group, event_id, event_type) values ($1, $2, $3)
-             on conflict do nothing`,
-            [ctx.group, envelope.id, envelope.type],
-          );
+          // Named: parsed and planned once per connection, not on every event.
+          const inserted = await tx.query({
+            name: 'shopnow_events_inbox_insert',
+            text: 'insert into inbox (consumer_group, event_id, event_type) values ($1, $2, $3) on conflict do nothing',
+            values: [ctx.group, envelope.id, envelope.type],
+          });
           if (inserted.rowCount === 0) return 'duplicate' as const;
           await handler(envelope, tx);
           return 'handled' as const;

@@ -9,7 +9,10 @@ import {
 import type pg from 'pg';
 import { currentTraceparent } from '../trace-context.ts';
 
-/** The channel the relay listens on; NOTIFY is transactional, so it fires at commit. */
+/**
+ * The channel the relay listens on. An insert into the outbox notifies it (a trigger, see the
+ * migration); NOTIFY is transactional, so it fires at commit.
+ */
 export const OUTBOX_CHANNEL = 'shopnow_outbox';
 
 export interface NewEvent<TData> {
@@ -48,12 +51,11 @@ export async function writeToOutbox<C extends EventContract>(
   };
   const problems = catalog.problems(envelope);
   if (problems.length > 0) throw new ContractViolation(contract.type, problems);
-  await tx.query('insert into outbox (id, type, subject, body) values ($1, $2, $3, $4)', [
-    envelope.id,
-    envelope.type,
-    envelope.subject,
-    JSON.stringify(envelope),
-  ]);
-  await tx.query(`select pg_notify('${OUTBOX_CHANNEL}', '')`);
+  // Named: parsed and planned once per connection, not on every publish.
+  await tx.query({
+    name: 'shopnow_events_outbox_insert',
+    text: 'insert into outbox (id, type, subject, body) values ($1, $2, $3, $4)',
+    values: [envelope.id, envelope.type, envelope.subject, JSON.stringify(envelope)],
+  });
   return envelope;
 }
