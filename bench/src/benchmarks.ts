@@ -1,15 +1,98 @@
-import { productRead, type RunOptions } from './product-read.ts';
-import type { BenchmarkResult } from './report.ts';
+import { eventsSummaryLine, eventsThroughput } from './events-throughput.ts';
+import { productRead } from './product-read.ts';
+import { summaryLine } from './report.ts';
 
-export interface Benchmark {
-  description: string;
-  run(opts: RunOptions): Promise<BenchmarkResult>;
+/** An integer command-line option of a benchmark. */
+export interface Flag {
+  /** `<n>` or `<s>` in the usage text. */
+  arg: string;
+  help: string;
+  default: number;
+  /** Smallest accepted value; default 1. */
+  min?: number;
 }
+
+export interface BenchmarkContext {
+  /** Where the run's logs (and, written by the CLI, result.json) go. */
+  runDir: string;
+  /** Progress lines (to stderr in the CLI). */
+  log: (line: string) => void;
+}
+
+export interface Benchmark<R extends { pass: boolean } = { pass: boolean }, F extends string = string> {
+  description: string;
+  flags: Record<F, Flag>;
+  run(values: Record<F, number>, ctx: BenchmarkContext): Promise<R>;
+  /** The one line printed after the JSON result. */
+  summary(result: R): string;
+}
+
+const define = <R extends { pass: boolean }, F extends string>(benchmark: Benchmark<R, F>): Benchmark =>
+  benchmark as unknown as Benchmark;
 
 /** Every benchmark `npm run bench -- <name>` knows; each measures its own baseline in the same run. */
 export const benchmarks: Record<string, Benchmark> = {
-  'product-read': {
+  'product-read': define({
     description: 'GET /products/:id through the full chassis vs a bare Fastify route answering a constant',
-    run: productRead,
-  },
+    flags: {
+      rounds: {
+        arg: '<n>',
+        help: 'rounds, each measuring both sides, alternating which goes first',
+        default: 4,
+      },
+      duration: { arg: '<s>', help: 'measured seconds per side in each round', default: 5 },
+      warmup: {
+        arg: '<s>',
+        help: 'discarded seconds of load on each side before the first round',
+        default: 3,
+        min: 0,
+      },
+      connections: { arg: '<n>', help: 'concurrent connections, the same on both sides', default: 50 },
+    },
+    run: (v, ctx) =>
+      productRead({
+        connections: v.connections,
+        durationSec: v.duration,
+        warmupSec: v.warmup,
+        rounds: v.rounds,
+        ...ctx,
+      }),
+    summary: summaryLine,
+  }),
+  'events-throughput': define({
+    description:
+      'events commit → handler committed per transport (p50/p99 at a steady rate, max events/s) vs INSERT+COMMIT',
+    flags: {
+      rate: { arg: '<n>', help: 'events per second offered in the latency run', default: 500 },
+      duration: { arg: '<s>', help: 'seconds of the latency run', default: 10 },
+      warmup: {
+        arg: '<s>',
+        help: 'discarded seconds at the rate before it (the first seconds after start run cold: JIT, query plans, connections)',
+        default: 8,
+        min: 0,
+      },
+      burst: {
+        arg: '<s>',
+        help: 'seconds of the throughput run and of the INSERT+COMMIT baseline',
+        default: 5,
+      },
+      producers: {
+        arg: '<n>',
+        help: 'concurrent producer clients (throughput run and baseline)',
+        default: 8,
+      },
+      concurrency: { arg: '<n>', help: "the consumer group's deliveries in flight", default: 8 },
+    },
+    run: (v, ctx) =>
+      eventsThroughput({
+        rate: v.rate,
+        durationSec: v.duration,
+        warmupSec: v.warmup,
+        burstSec: v.burst,
+        producers: v.producers,
+        concurrency: v.concurrency,
+        ...ctx,
+      }),
+    summary: eventsSummaryLine,
+  }),
 };

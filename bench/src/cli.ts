@@ -1,28 +1,28 @@
-// npm run bench -- <benchmark> [--rounds 4] [--duration 5] [--warmup 3] [--connections 50]
-// Prints the result as JSON, then a one-line summary; exits 1 when the ratio misses its target.
+// npm run bench -- <benchmark> [options]   (each benchmark's options: npm run bench -- --help)
+// Prints the result as JSON, then a one-line summary; exits 1 when the run misses its target.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchmarks } from './benchmarks.ts';
-import { summaryLine, writeResult } from './report.ts';
+import { writeResult } from './report.ts';
 
 const usage = `usage: npm run bench -- <benchmark> [options]
-  --rounds <n>       rounds, each measuring both sides, alternating which goes first (default 4)
-  --duration <s>     measured seconds per side in each round (default 5)
-  --warmup <s>       discarded seconds of load on each side before the first round (default 3)
-  --connections <n>  concurrent connections, the same on both sides (default 50)
 benchmarks:
 ${Object.entries(benchmarks)
-  .map(([name, b]) => `  ${name.padEnd(14)} ${b.description}`)
+  .map(
+    ([name, b]) =>
+      `  ${name.padEnd(14)} ${b.description}\n` +
+      Object.entries(b.flags)
+        .map(([flag, f]) => `    ${`--${flag} ${f.arg}`.padEnd(19)}${f.help} (default ${f.default})`)
+        .join('\n'),
+  )
   .join('\n')}`;
 
+const flagNames = [...new Set(Object.values(benchmarks).flatMap((b) => Object.keys(b.flags)))];
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    rounds: { type: 'string', default: '4' },
-    duration: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
+    ...Object.fromEntries(flagNames.map((flag) => [flag, { type: 'string' as const }])),
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -35,10 +35,19 @@ if (values.help || name === undefined || benchmark === undefined) {
   process.exit(values.help ? 0 : 2);
 }
 
-const rounds = positiveInt('rounds', values.rounds);
-const durationSec = positiveInt('duration', values.duration);
-const warmupSec = positiveInt('warmup', values.warmup, 0);
-const connections = positiveInt('connections', values.connections);
+const settings: Record<string, number> = {};
+for (const flag of flagNames) {
+  const raw = (values as Record<string, string | boolean | undefined>)[flag];
+  const spec = benchmark.flags[flag];
+  if (spec === undefined) {
+    if (raw !== undefined) {
+      console.error(`bench: --${flag} is not an option of ${name}`);
+      process.exit(2);
+    }
+    continue;
+  }
+  settings[flag] = positiveInt(flag, typeof raw === 'string' ? raw : String(spec.default), spec.min);
+}
 const runDir = join(
   import.meta.dirname,
   '..',
@@ -48,23 +57,16 @@ const runDir = join(
 mkdirSync(runDir, { recursive: true });
 
 const result = await benchmark
-  .run({
-    connections,
-    durationSec,
-    warmupSec,
-    rounds,
-    runDir,
-    log: (line) => console.error(`bench: ${line}`),
-  })
+  .run(settings, { runDir, log: (line) => console.error(`bench: ${line}`) })
   .catch((err: unknown) => {
     console.error(`bench: ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
-    console.error(`bench: server logs in ${runDir}/`);
+    console.error(`bench: logs in ${runDir}/`);
     process.exit(1);
   });
 const file = writeResult(runDir, result);
 console.log(JSON.stringify(result, null, 2));
-console.error(`bench: result and server logs in ${file.replace(/\/result\.json$/, '/')}`);
-console.log(summaryLine(result));
+console.error(`bench: result and logs in ${file.replace(/\/result\.json$/, '/')}`);
+console.log(benchmark.summary(result));
 process.exitCode = result.pass ? 0 : 1;
 
 function positiveInt(flag: string, raw: string, min = 1): number {

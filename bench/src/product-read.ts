@@ -31,6 +31,8 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
   const teardown = new Teardown();
   try {
     const databaseUrl = await productDatabase(teardown, log);
+    // The service's event transport (postgres): idle during the run, but running, as in production.
+    const busUrl = await freshDatabase(teardown);
 
     log('product: migrate and seed');
     const adminEnv = { ...process.env, DATABASE_URL: databaseUrl };
@@ -44,6 +46,7 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
       args: ['--import', '@shopnow/chassis/tracing', 'services/product/src/main.ts'],
       env: {
         DATABASE_URL: databaseUrl,
+        BUS_DATABASE_URL: busUrl,
         LOG_LEVEL: 'info',
         ADMIN_TOKEN: randomBytes(24).toString('hex'),
         DISCOVERY: 'static',
@@ -113,6 +116,10 @@ async function productDatabase(teardown: Teardown, log: (line: string) => void):
       delete process.env[TEST_PG_URL_ENV];
     });
   }
+  return freshDatabase(teardown);
+}
+
+async function freshDatabase(teardown: Teardown): Promise<string> {
   const db = await testDatabase();
   teardown.add(() => db.drop());
   return db.url;

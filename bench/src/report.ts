@@ -47,8 +47,8 @@ export function summaryLine(r: BenchmarkResult): string {
   );
 }
 
-/** Writes `<runDir>/result.json` beside the run's server logs and returns its path. */
-export function writeResult(runDir: string, r: BenchmarkResult): string {
+/** Writes `<runDir>/result.json` (any benchmark's result) beside the run's logs and returns its path. */
+export function writeResult(runDir: string, r: object): string {
   mkdirSync(runDir, { recursive: true });
   const file = join(runDir, 'result.json');
   writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
