@@ -27,12 +27,13 @@ export function perSecond(count: number, fromMs: number, toMs: number): number {
   return toMs > fromMs ? Math.round((count * 1000) / (toMs - fromMs)) : 0;
 }
 
+// `+ 0` turns -0 into 0: JSON has no -0, so a result read back from its file would differ.
 export function round1(n: number): number {
-  return Math.round(n * 10) / 10;
+  return Math.round(n * 10) / 10 + 0;
 }
 
 export function round2(n: number): number {
-  return Math.round(n * 100) / 100;
+  return Math.round(n * 100) / 100 + 0;
 }
 
 export function minMax(values: readonly number[]): { min: number; max: number } {

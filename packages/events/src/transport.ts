@@ -1,7 +1,7 @@
 // The seam between the event runtime (outbox relay, consumers, dead letters) and a broker.
-// Two implementations, chosen by configuration, with the same semantics (see the contract
-// suite in test/transport-contract.ts): PostgreSQL through pg-boss, RabbitMQ through
-// rabbitmq-client. A transport moves bytes and settles deliveries; the inbox, retry policy,
+// Two implementations, chosen by configuration, with the same semantics (the runtime contract
+// suite, test/runtime-contract.ts, and the chaos test run over both): PostgreSQL through
+// pg-boss, RabbitMQ through rabbitmq-client. A transport moves bytes and settles deliveries; the inbox, retry policy,
 // dead letters and schema checks live above it, once, in the runtime.
 
 /** One event on its way out: the serialised envelope and what routing needs. */

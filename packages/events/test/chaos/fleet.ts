@@ -54,7 +54,9 @@ export class Fleet {
         this.#all.delete(instance);
         if (entry.current === instance) entry.current = undefined;
         const how = signal ?? `code ${code}`;
-        if (!instance.ending) this.crashes.push(`${name} exited on its own (${how})`);
+        // Exiting before ready is a failed start (start() rejects; the caller starts it again, as
+        // an orchestrator would, e.g. while the broker restarts); after ready it is a crash.
+        if (!instance.ending && instance.ready) this.crashes.push(`${name} exited on its own (${how})`);
         this.#note(name, `exited (${how})`);
         resolve(how);
       });
