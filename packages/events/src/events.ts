@@ -2,8 +2,9 @@ import type { EventCatalog, EventContract, EventData, EventEnvelope } from '@sho
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { DeliveryBatcher } from './inbox/batch.ts';
 import type { EventHandler, Subscription } from './inbox/handlers.ts';
-import { type GroupContext, processDelivery, type RetryPolicy } from './inbox/process-delivery.ts';
+import type { GroupContext, RetryPolicy } from './inbox/process-delivery.ts';
 import { createEventsMetrics, type EventsMetrics } from './metrics.ts';
 import { type NewEvent, writeToOutbox } from './outbox/publish.ts';
 import { OutboxRelay, type RelayOptions } from './outbox/relay.ts';
@@ -102,9 +103,11 @@ export class Events {
         metrics: this.#metrics,
         transportKind: transport.kind,
       };
+      // Deliveries arriving together are applied in one transaction (see inbox/batch.ts).
+      const batcher = new DeliveryBatcher(ctx);
       const consumer = await transport.consume(
         { group, types: [...handlers.keys()], concurrency: this.#options.concurrency ?? 8 },
-        (delivery) => processDelivery(ctx, delivery),
+        (delivery) => batcher.submit(delivery),
       );
       this.#consumers.push(consumer);
       logger.info({ consumer_group: group, event_types: [...handlers.keys()] }, 'consuming events');

@@ -151,6 +151,36 @@ export function runRuntimeContract(
       assert.deepEqual(await appliedNs(db, group), [7]);
     });
 
+    it('events delivered together are applied together; one failing handler does not hold back the rest', async () => {
+      const group = uniqueGroup('together');
+      let failuresLeft = 1;
+      const { events, db } = await service([
+        {
+          group,
+          handle: async (event, tx) => {
+            if (event.data.n === 3 && failuresLeft > 0) {
+              failuresLeft--;
+              throw new Error('fails once');
+            }
+            await recording(group)(event, tx);
+          },
+        },
+      ]);
+      await withTransaction(db.pool, async (tx) => {
+        for (let n = 0; n < 10; n++)
+          await events.publish(tx, ThingHappenedV1, { subject: `s-${n}`, data: { n } });
+      });
+      await eventually('all ten are applied', async () => (await appliedNs(db, group)).length === 10);
+      await sleep(300);
+      assert.deepEqual(await appliedNs(db, group), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.equal(failuresLeft, 0, 'the failing handler ran and was retried');
+      assert.equal((await listDeadLetters(db.pool, { group, limit: 10 })).length, 0);
+      const { rows } = await db.pool.query('select count(*)::int as n from inbox where consumer_group = $1', [
+        group,
+      ]);
+      assert.equal(rows[0].n, 10, 'each event once in the inbox');
+    });
+
     it('a redelivered event is acknowledged without running the handler again', async () => {
       const group = uniqueGroup('dedupe');
       let runs = 0;

@@ -1,4 +1,4 @@
-import { type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Span, SpanKind, type SpanOptions, SpanStatusCode, trace } from '@opentelemetry/api';
 import { withTransaction } from '@shopnow/chassis';
 import type { EventCatalog, EventEnvelope } from '@shopnow/contracts';
 import type pg from 'pg';
@@ -41,6 +41,77 @@ export interface GroupContext {
  */
 export async function processDelivery(ctx: GroupContext, delivery: Delivery): Promise<Settlement> {
   const started = performance.now();
+  const parsed = parseDelivery(ctx, delivery);
+  if (!parsed.ok) return deadLetter(ctx, delivery, parsed.payload, parsed.envelope, parsed.error, started);
+  const { envelope, handler, payload } = parsed;
+
+  return trace
+    .getTracer('@shopnow/events')
+    .startActiveSpan<(span: Span) => Promise<Settlement>>(
+      `process ${envelope.type}`,
+      processSpanOptions(ctx, envelope, delivery.attempt),
+      producerContext(envelope.traceparent),
+      async (span) => {
+        try {
+          const outcome = await withTransaction(ctx.db, async (tx) => {
+            // Named: parsed and planned once per connection, not on every event.
+            const inserted = await tx.query({
+              name: 'shopnow_events_inbox_insert',
+              text: 'insert into inbox (consumer_group, event_id, event_type) values ($1, $2, $3) on conflict do nothing',
+              values: [ctx.group, envelope.id, envelope.type],
+            });
+            if (inserted.rowCount === 0) return 'duplicate' as const;
+            await handler(envelope, tx);
+            return 'handled' as const;
+          });
+          finish(ctx, envelope.type, outcome, started);
+          return { outcome: 'ack' };
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          if (delivery.attempt >= ctx.retry.maxAttempts) {
+            ctx.logger.error(
+              {
+                err,
+                consumer_group: ctx.group,
+                event_id: envelope.id,
+                event_type: envelope.type,
+                attempt: delivery.attempt,
+              },
+              'event handler failed for the last time; dead-lettered',
+            );
+            return deadLetter(ctx, delivery, payload, envelope, errorText(err), started);
+          }
+          const delayMs = backoffDelayMs(delivery.attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs);
+          ctx.logger.warn(
+            {
+              err,
+              consumer_group: ctx.group,
+              event_id: envelope.id,
+              event_type: envelope.type,
+              attempt: delivery.attempt,
+              retry_in_ms: delayMs,
+            },
+            'event handler failed; retrying',
+          );
+          finish(ctx, envelope.type, 'retry', started);
+          return { outcome: 'retry', delayMs };
+        } finally {
+          span.end();
+        }
+      },
+    );
+}
+
+export type ParsedDelivery =
+  | { ok: true; payload: string; envelope: EventEnvelope; handler: EventHandler }
+  | { ok: false; payload: string; envelope: Partial<EventEnvelope>; error: string };
+
+/**
+ * Reads a delivery as an envelope of a known type with valid data and a handler in this group;
+ * otherwise says why it must be dead-lettered (retrying cannot fix it), and logs it.
+ */
+export function parseDelivery(ctx: GroupContext, delivery: Delivery): ParsedDelivery {
   const payload = payloadText(delivery.payload);
   const decoded = decode(payload);
   const problems = decoded.ok ? ctx.catalog.problems(decoded.value) : [decoded.error];
@@ -50,88 +121,31 @@ export async function processDelivery(ctx: GroupContext, delivery: Delivery): Pr
       { consumer_group: ctx.group, event_id: envelope.id, event_type: envelope.type, problems },
       'malformed event; dead-lettered',
     );
-    return deadLetter(ctx, delivery, payload, envelope, `malformed: ${problems.join('; ')}`, started);
+    return { ok: false, payload, envelope, error: `malformed: ${problems.join('; ')}` };
   }
   const envelope = (decoded as { value: unknown }).value as EventEnvelope;
   const handler = ctx.handlers.get(envelope.type);
   if (handler === undefined) {
-    return deadLetter(
-      ctx,
-      delivery,
-      payload,
-      envelope,
-      `no handler for ${envelope.type} in ${ctx.group}`,
-      started,
-    );
+    return { ok: false, payload, envelope, error: `no handler for ${envelope.type} in ${ctx.group}` };
   }
+  return { ok: true, payload, envelope, handler };
+}
 
-  const tracer = trace.getTracer('@shopnow/events');
+/** The consumer span of one event: a child of the producer's span, and linked to it. */
+export function processSpanOptions(ctx: GroupContext, envelope: EventEnvelope, attempt: number): SpanOptions {
   const producer = spanContextOf(envelope.traceparent);
-  return tracer.startActiveSpan<(span: Span) => Promise<Settlement>>(
-    `process ${envelope.type}`,
-    {
-      kind: SpanKind.CONSUMER,
-      links: producer === undefined ? [] : [{ context: producer }],
-      attributes: {
-        'messaging.system': ctx.transportKind,
-        'messaging.operation.type': 'process',
-        'messaging.destination.name': envelope.type,
-        'messaging.consumer.group.name': ctx.group,
-        'messaging.message.id': envelope.id,
-        'shopnow.delivery.attempt': delivery.attempt,
-      },
+  return {
+    kind: SpanKind.CONSUMER,
+    links: producer === undefined ? [] : [{ context: producer }],
+    attributes: {
+      'messaging.system': ctx.transportKind,
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': envelope.type,
+      'messaging.consumer.group.name': ctx.group,
+      'messaging.message.id': envelope.id,
+      'shopnow.delivery.attempt': attempt,
     },
-    producerContext(envelope.traceparent),
-    async (span) => {
-      try {
-        const outcome = await withTransaction(ctx.db, async (tx) => {
-          // Named: parsed and planned once per connection, not on every event.
-          const inserted = await tx.query({
-            name: 'shopnow_events_inbox_insert',
-            text: 'insert into inbox (consumer_group, event_id, event_type) values ($1, $2, $3) on conflict do nothing',
-            values: [ctx.group, envelope.id, envelope.type],
-          });
-          if (inserted.rowCount === 0) return 'duplicate' as const;
-          await handler(envelope, tx);
-          return 'handled' as const;
-        });
-        finish(ctx, envelope.type, outcome, started);
-        return { outcome: 'ack' };
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        if (delivery.attempt >= ctx.retry.maxAttempts) {
-          ctx.logger.error(
-            {
-              err,
-              consumer_group: ctx.group,
-              event_id: envelope.id,
-              event_type: envelope.type,
-              attempt: delivery.attempt,
-            },
-            'event handler failed for the last time; dead-lettered',
-          );
-          return deadLetter(ctx, delivery, payload, envelope, errorText(err), started);
-        }
-        const delayMs = backoffDelayMs(delivery.attempt, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs);
-        ctx.logger.warn(
-          {
-            err,
-            consumer_group: ctx.group,
-            event_id: envelope.id,
-            event_type: envelope.type,
-            attempt: delivery.attempt,
-            retry_in_ms: delayMs,
-          },
-          'event handler failed; retrying',
-        );
-        finish(ctx, envelope.type, 'retry', started);
-        return { outcome: 'retry', delayMs };
-      } finally {
-        span.end();
-      }
-    },
-  );
+  };
 }
 
 async function deadLetter(
@@ -162,7 +176,7 @@ async function deadLetter(
   return { outcome: 'ack' };
 }
 
-function finish(ctx: GroupContext, type: string, outcome: ConsumeOutcome, started: number): void {
+export function finish(ctx: GroupContext, type: string, outcome: ConsumeOutcome, started: number): void {
   ctx.metrics.consumed(ctx.group, type, outcome, (performance.now() - started) / 1000);
 }
 

@@ -71,7 +71,7 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
-  #listener: pg.PoolClient | undefined;
+  #listener: { client: pg.PoolClient; release: (err?: Error) => void } | undefined;
   #failures = 0;
   #lastPrune = 0;
 
@@ -243,28 +243,41 @@ export class OutboxRelay {
     if (this.#listener !== undefined || !this.#running) return;
     try {
       const client = await this.#db.connect();
+      // A failing connection can both emit `error` and fail a query in hand: release it once.
+      let released = false;
+      const release = (err?: Error) => {
+        if (released) return;
+        released = true;
+        client.release(err);
+      };
+      const listener = { client, release };
       client.on('notification', () => this.#wakeUp());
       client.on('error', (err) => {
         this.#logger.warn({ err }, 'outbox listener connection failed; polling until it is back');
-        if (this.#listener === client) this.#listener = undefined;
-        client.release(err);
+        if (this.#listener === listener) this.#listener = undefined;
+        release(err);
       });
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
-      this.#listener = client;
+      try {
+        await client.query(`listen ${OUTBOX_CHANNEL}`);
+      } catch (err) {
+        release(err as Error);
+        throw err;
+      }
+      this.#listener = listener;
     } catch (err) {
       this.#logger.warn({ err }, 'outbox listener unavailable; polling');
     }
   }
 
   async #unlisten(): Promise<void> {
-    const client = this.#listener;
+    const listener = this.#listener;
     this.#listener = undefined;
-    if (client === undefined) return;
+    if (listener === undefined) return;
     try {
-      await client.query(`unlisten ${OUTBOX_CHANNEL}`);
-      client.release();
+      await listener.client.query(`unlisten ${OUTBOX_CHANNEL}`);
+      listener.release();
     } catch (err) {
-      client.release(err as Error);
+      listener.release(err as Error);
     }
   }
 
