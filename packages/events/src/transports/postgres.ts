@@ -3,7 +3,8 @@
 // - Each consumer group is one pg-boss queue (named after the group, see queueNameForGroup),
 //   subscribed with `boss.subscribe(type, queue)` to each type it consumes. `publish` reads the
 //   subscriptions of the batch's types once and inserts each queue's share of the batch with one
-//   `boss.insert` per queue, all in one transaction: the batch is accepted whole when that commits.
+//   `boss.insert` per queue, all in one transaction (one statement needs none when a single queue
+//   takes the batch): the batch is accepted whole when that commits.
 //   Different groups each get every event; instances of one group compete for their queue's jobs.
 // - Latency: `useListenNotify` plus the queues' `notify: true`, so an insert's commit wakes the
 //   workers at once; polling stays as a backstop (see postgres/settings.ts).
@@ -157,29 +158,35 @@ class PgBossTransport implements PostgresTransport {
     if (messages.length === 0) return;
     const boss = this.#started();
     const types = [...new Set(messages.map((message) => message.type))];
+    // The queues subscribed to the batch's types, read once per batch; a subscription whose queue
+    // was deleted is skipped (pg-boss's own publish would fail on it forever).
+    const { rows } = await boss.getDb().executeSql(
+      `select s.event, s.name from ${this.#schema}.subscription s
+       join ${this.#schema}.queue q on q.name = s.name
+       where s.event = any($1::text[])`,
+      [types],
+    );
+    const queuesOfType = new Map<string, string[]>();
+    for (const row of rows as Array<{ event: string; name: string }>) {
+      const queues = queuesOfType.get(row.event) ?? [];
+      queues.push(row.name);
+      queuesOfType.set(row.event, queues);
+    }
+    const perQueue = new Map<string, OutgoingMessage[]>();
+    for (const message of messages) {
+      for (const queue of queuesOfType.get(message.type) ?? []) {
+        const list = perQueue.get(queue) ?? [];
+        list.push(message);
+        perQueue.set(queue, list);
+      }
+    }
+    const [only] = perQueue;
+    if (perQueue.size === 1 && only !== undefined) {
+      // One statement is atomic already: no BEGIN/COMMIT round trips for the common case.
+      await boss.insert(only[0], inOrder(only[1]));
+      return;
+    }
     await this.#inTransaction(boss, async (db) => {
-      // The queues subscribed to the batch's types, read once per batch; a subscription whose queue
-      // was deleted is skipped (pg-boss's own publish would fail on it forever).
-      const { rows } = await db.executeSql(
-        `select s.event, s.name from ${this.#schema}.subscription s
-         join ${this.#schema}.queue q on q.name = s.name
-         where s.event = any($1::text[])`,
-        [types],
-      );
-      const queuesOfType = new Map<string, string[]>();
-      for (const row of rows as Array<{ event: string; name: string }>) {
-        const queues = queuesOfType.get(row.event) ?? [];
-        queues.push(row.name);
-        queuesOfType.set(row.event, queues);
-      }
-      const perQueue = new Map<string, OutgoingMessage[]>();
-      for (const message of messages) {
-        for (const queue of queuesOfType.get(message.type) ?? []) {
-          const list = perQueue.get(queue) ?? [];
-          list.push(message);
-          perQueue.set(queue, list);
-        }
-      }
       for (const [queue, list] of perQueue) {
         await boss.insert(queue, inOrder(list), { db });
       }
