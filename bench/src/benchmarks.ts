@@ -1,3 +1,4 @@
+import { DEFAULT_CONCURRENCY } from '@shopnow/events';
 import { eventsSummaryLine, eventsThroughput } from './events-throughput.ts';
 import { productRead } from './product-read.ts';
 import { summaryLine } from './report.ts';
@@ -81,7 +82,11 @@ export const benchmarks: Record<string, Benchmark> = {
         help: 'concurrent producer clients (throughput run and baseline)',
         default: 8,
       },
-      concurrency: { arg: '<n>', help: "the consumer group's deliveries in flight", default: 8 },
+      concurrency: {
+        arg: '<n>',
+        help: "the consumer group's deliveries in flight",
+        default: DEFAULT_CONCURRENCY,
+      },
     },
     run: (v, ctx) =>
       eventsThroughput({

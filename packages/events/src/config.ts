@@ -1,5 +1,6 @@
 import { ConfigError, positiveInt, postgresUrl, str, url } from '@shopnow/chassis';
 import type { Logger } from 'pino';
+import { DEFAULT_CONCURRENCY } from './events.ts';
 import type { Transport } from './transport.ts';
 import { createPostgresTransport } from './transports/postgres.ts';
 import { createRabbitMqTransport } from './transports/rabbitmq.ts';
@@ -15,7 +16,7 @@ export const eventsConfigSpec = {
   AMQP_URL: url({ default: undefined, desc: 'an amqp:// URL (rabbitmq transport)' }),
   EVENTS_MAX_ATTEMPTS: positiveInt({ default: 5, desc: 'handler attempts before an event is dead-lettered' }),
   EVENTS_CONCURRENCY: positiveInt({
-    default: 8,
+    default: DEFAULT_CONCURRENCY,
     desc: 'deliveries in flight per consumer group per instance',
   }),
 };

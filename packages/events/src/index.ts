@@ -10,7 +10,7 @@ export {
   registerDeadLetterRoutes,
 } from './dead-letters/routes.ts';
 export { type DeadLetter, getDeadLetter, listDeadLetters } from './dead-letters/store.ts';
-export { Events, type EventsOptions } from './events.ts';
+export { DEFAULT_CONCURRENCY, Events, type EventsOptions } from './events.ts';
 export { consume, type EventHandler, type Subscription } from './inbox/handlers.ts';
 export type { RetryPolicy } from './inbox/process-delivery.ts';
 export { EVENTS_MIGRATIONS } from './migrations.ts';

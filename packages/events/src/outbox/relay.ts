@@ -87,6 +87,9 @@ export class OutboxRelay {
     this.#logger = logger;
     this.#metrics = metrics;
     this.#batchSize = options.batchSize ?? 200;
+    if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) {
+      throw new Error(`events: the relay's batchSize must be a positive integer, not ${this.#batchSize}`);
+    }
     this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.#lingerMs = options.lingerMs ?? 5;
     this.#retentionMs = options.retentionMs ?? 24 * 3600_000;
@@ -146,17 +149,19 @@ export class OutboxRelay {
     const client = await this.#db.connect();
     let release: Error | undefined;
     try {
-      await client.query('begin');
-      // The lock and the read in one round trip: the CTE takes the lock once (a volatile CTE is
-      // evaluated once), and without it no row is read (another replica is relaying: poll later).
-      const { rows } = await client.query<PendingRow>(
-        `with relay_lock as (select pg_try_advisory_xact_lock($1) as locked)
+      // BEGIN, the lock and the read in one round trip: two statements in one simple-protocol
+      // query (their only values are integer constants, written into the text), and the CTE takes
+      // the lock once (a volatile CTE is evaluated once); without the lock no row is read (another
+      // replica is relaying: poll later).
+      const [, read] = (await client.query(
+        `begin;
+         with relay_lock as (select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked)
          select seq, id, type, subject, body, created_at
            from relay_lock, outbox
           where relay_lock.locked and sent_at is null
-          order by seq limit $2`,
-        [RELAY_LOCK_KEY, this.#batchSize],
-      );
+          order by seq limit ${this.#batchSize}`,
+      )) as unknown as [pg.QueryResult, pg.QueryResult<PendingRow>];
+      const rows = read?.rows ?? [];
       if (rows.length === 0) {
         await client.query('commit');
         return 0;
@@ -171,10 +176,11 @@ export class OutboxRelay {
         await client.query('commit');
         throw err;
       }
-      await client.query('update outbox set sent_at = now() where seq = any($1::bigint[])', [
-        rows.map((row) => row.seq),
-      ]);
-      await client.query('commit');
+      // Marked and committed in one round trip too; `seq` values are the database's own bigints.
+      await client.query(
+        `update outbox set sent_at = now() where seq = any('{${rows.map((row) => bigintLiteral(row.seq)).join(',')}}'::bigint[]);
+         commit`,
+      );
       const now = Date.now();
       for (const row of rows) this.#metrics.relayed(row.type, (now - row.created_at.getTime()) / 1000);
       return rows.length;
@@ -305,6 +311,11 @@ export class OutboxRelay {
     this.#wake = undefined;
     this.#woken = false;
   }
+}
+
+function bigintLiteral(value: string): string {
+  if (!/^[0-9]{1,19}$/.test(value)) throw new Error(`events: unexpected outbox seq ${JSON.stringify(value)}`);
+  return value;
 }
 
 function traceparentOf(body: string): string | undefined {
