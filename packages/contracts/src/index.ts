@@ -2,6 +2,7 @@
 // A new version of an event is a new contract (`.v2`) published beside the old one until every
 // consumer has moved; a contract is never changed incompatibly in place.
 import { EventCatalog } from './define-event.ts';
+import { identityEvents } from './identity.ts';
 import { productEvents } from './product.ts';
 
 export {
@@ -13,9 +14,10 @@ export {
   envelopeProblems,
 } from './define-event.ts';
 export { type EventEnvelope, EventEnvelopeSchema, eventDomain } from './envelope.ts';
+export * from './identity.ts';
 export * from './product.ts';
 
 /** Every event type of the platform. */
 export function platformEvents(): EventCatalog {
-  return new EventCatalog([...productEvents]);
+  return new EventCatalog([...productEvents, ...identityEvents]);
 }

@@ -17,3 +17,4 @@ export {
   testServerUrl,
   withDatabase,
 } from './test-database.ts';
+export { type SignOptions, TestTokenIssuer } from './token-issuer.ts';

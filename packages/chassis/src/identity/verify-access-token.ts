@@ -1,0 +1,85 @@
+// Verifying an access token: signature by a key the token service published, the fixed algorithm,
+// `typ`, issuer, audience, lifetime, and not revoked. Anything else is a 401 with no detail beyond
+// "invalid token" (RFC 6750), so a probe learns nothing about which check failed.
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TYPE,
+  ROLES,
+  type Role,
+  SERVICE_SUBJECT_PREFIX,
+  TIERS,
+  type Tier,
+} from '@shopnow/contracts';
+import { type JWTPayload, jwtVerify } from 'jose';
+import type { Identity } from './identity.ts';
+import type { KeySource } from './key-source.ts';
+import type { RevocationCheck } from './revocation-list.ts';
+
+export interface TokenVerifierOptions {
+  keys: KeySource;
+  issuer: string;
+  audience: string;
+  revocations?: RevocationCheck | undefined;
+  /** Clock skew allowed on `exp`/`iat`, seconds. Default 30. */
+  clockToleranceSeconds?: number;
+}
+
+export class InvalidTokenError extends Error {
+  constructor(reason: string, options?: ErrorOptions) {
+    super(`invalid access token: ${reason}`, options);
+    this.name = 'InvalidTokenError';
+  }
+}
+
+export interface TokenVerifier {
+  /** The caller the token proves, or InvalidTokenError. */
+  verify(token: string): Promise<Identity>;
+}
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const clockTolerance = options.clockToleranceSeconds ?? 30;
+  return {
+    async verify(token: string): Promise<Identity> {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, options.keys.getKey, {
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          typ: ACCESS_TOKEN_TYPE,
+          issuer: options.issuer,
+          audience: options.audience,
+          clockTolerance,
+          requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+        }));
+      } catch (err) {
+        throw new InvalidTokenError((err as Error).message, { cause: err });
+      }
+      const sub = payload.sub as string;
+      const iat = payload.iat as number;
+      const sid = typeof payload.sid === 'string' ? payload.sid : undefined;
+      if (options.revocations?.isRevoked({ sub, sid, iat })) throw new InvalidTokenError('revoked');
+      const tokenId = payload.jti as string;
+      const expiresAt = (payload.exp as number) * 1000;
+      if (sub.startsWith(SERVICE_SUBJECT_PREFIX)) {
+        return { kind: 'service', service: sub.slice(SERVICE_SUBJECT_PREFIX.length), tokenId, expiresAt };
+      }
+      const roles = payload.roles;
+      const tier = payload.tier;
+      if (!Array.isArray(roles) || !roles.every((role) => (ROLES as readonly unknown[]).includes(role))) {
+        throw new InvalidTokenError('roles');
+      }
+      if (!(TIERS as readonly unknown[]).includes(tier)) throw new InvalidTokenError('tier');
+      const scope = typeof payload.scope === 'string' ? payload.scope : undefined;
+      return {
+        kind: 'user',
+        userId: sub,
+        roles: roles as Role[],
+        tier: tier as Tier,
+        sessionId: sid,
+        apiKeyId: typeof payload.akid === 'string' ? payload.akid : undefined,
+        scopes: scope === undefined ? undefined : scope.split(' ').filter(Boolean),
+        tokenId,
+        expiresAt,
+      };
+    },
+  };
+}
