@@ -65,19 +65,6 @@ export function createIdentity(options: CreateIdentityOptions): IdentityKit {
     return client;
   };
   const keys = options.keys ?? remoteJwks({ client: tokenClient() });
-  const revocations =
-    options.revocations ??
-    new RevocationList({
-      client: tokenClient(),
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.revocationPollMs ? { pollIntervalMs: options.revocationPollMs } : {}),
-    });
-  const verifier = createTokenVerifier({
-    keys,
-    issuer: config.TOKEN_ISSUER,
-    audience: config.TOKEN_AUDIENCE,
-    revocations,
-  });
   const serviceToken =
     config.SERVICE_CLIENT_SECRET === undefined
       ? undefined
@@ -86,6 +73,20 @@ export function createIdentity(options: CreateIdentityOptions): IdentityKit {
           clientId: options.service,
           clientSecret: config.SERVICE_CLIENT_SECRET,
         });
+  const revocations =
+    options.revocations ??
+    new RevocationList({
+      client: tokenClient(),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.revocationPollMs ? { pollIntervalMs: options.revocationPollMs } : {}),
+      ...(serviceToken ? { authorization: () => serviceToken.authorization() } : {}),
+    });
+  const verifier = createTokenVerifier({
+    keys,
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    revocations,
+  });
   return {
     verifier,
     revocations,

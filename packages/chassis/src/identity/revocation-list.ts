@@ -24,12 +24,15 @@ export interface RevocationListOptions {
   logger?: Pick<Logger, 'warn'>;
   /** Default 2 s. */
   pollIntervalMs?: number;
+  /** The `Authorization` header for the poll (the token service serves revocations to services only). */
+  authorization?: (() => Promise<string>) | undefined;
 }
 
 export class RevocationList implements RevocationCheck {
   readonly #client: ServiceClient;
   readonly #logger: Pick<Logger, 'warn'> | undefined;
   readonly #pollIntervalMs: number;
+  readonly #authorization: (() => Promise<string>) | undefined;
   /** session id → when the entry can be forgotten (ms). */
   readonly #sessions = new Map<string, number>();
   /** user id → tokens issued before this (ms) are refused; and when to forget it. */
@@ -43,6 +46,7 @@ export class RevocationList implements RevocationCheck {
     this.#client = options.client;
     this.#logger = options.logger;
     this.#pollIntervalMs = options.pollIntervalMs ?? 2000;
+    this.#authorization = options.authorization;
   }
 
   /** First poll (errors are logged, not thrown: verification works meanwhile), then on a timer. */
@@ -77,6 +81,7 @@ export class RevocationList implements RevocationCheck {
         method: 'GET',
         path: REVOCATIONS_PATH,
         query: { after: this.#lastSeq },
+        ...(this.#authorization ? { headers: { authorization: await this.#authorization() } } : {}),
       });
       if (response.status !== 200) throw new Error(`the token service answered ${response.status}`);
       this.apply(response.body);
