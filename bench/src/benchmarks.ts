@@ -1,5 +1,6 @@
 import { DEFAULT_CONCURRENCY } from '@shopnow/events';
 import { eventsSummaryLine, eventsThroughput } from './events-throughput.ts';
+import { identityBench, identitySummaryLine } from './identity.ts';
 import { productRead } from './product-read.ts';
 import { summaryLine } from './report.ts';
 
@@ -99,5 +100,17 @@ export const benchmarks: Record<string, Benchmark> = {
         ...ctx,
       }),
     summary: eventsSummaryLine,
+  }),
+  identity: define({
+    description:
+      'login through auth + token vs bare argon2id at the same concurrency; access-token verification per core vs bare Ed25519',
+    flags: {
+      connections: { arg: '<n>', help: 'concurrent logins (and argon2id runs in the baseline)', default: 8 },
+      duration: { arg: '<s>', help: 'measured seconds of each part', default: 10 },
+      warmup: { arg: '<s>', help: 'discarded seconds of logins first', default: 3, min: 0 },
+    },
+    run: (v, ctx) =>
+      identityBench({ connections: v.connections, durationSec: v.duration, warmupSec: v.warmup, ...ctx }),
+    summary: identitySummaryLine,
   }),
 };

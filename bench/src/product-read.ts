@@ -3,19 +3,17 @@
 // route answering the same product as a constant. One process per side, same load,
 // measured in interleaved rounds (compare.ts).
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startPostgres, TEST_PG_URL_ENV, testDatabase } from '@shopnow/testkit';
-import { type Child, residentMemoryMb, startNode, waitUntilReady } from './child.ts';
+import { residentMemoryMb } from './child.ts';
 import { compare } from './compare.ts';
 import type { LoadSettings } from './load.ts';
 import { type BenchmarkResult, machine, type Side } from './report.ts';
+import { firstDatabase, freshDatabase, repoRoot, startServer } from './servers.ts';
 import { Teardown } from './teardown.ts';
 
 const run = promisify(execFile);
-const repoRoot = join(import.meta.dirname, '..', '..');
 const TARGET = 0.5;
 
 export interface RunOptions extends LoadSettings {
@@ -30,7 +28,7 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
   const startedAt = new Date().toISOString();
   const teardown = new Teardown();
   try {
-    const databaseUrl = await productDatabase(teardown, log);
+    const databaseUrl = await firstDatabase(teardown, log);
     // The service's event transport (postgres): idle during the run, but running, as in production.
     const busUrl = await freshDatabase(teardown);
 
@@ -48,7 +46,6 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
         DATABASE_URL: databaseUrl,
         BUS_DATABASE_URL: busUrl,
         LOG_LEVEL: 'info',
-        ADMIN_TOKEN: randomBytes(24).toString('hex'),
         DISCOVERY: 'static',
       },
       readyPath: '/health/ready',
@@ -103,49 +100,6 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
   } finally {
     await teardown.run();
   }
-}
-
-/** A fresh database on the test server of `npm test`, else on an embedded Postgres of our own. */
-async function productDatabase(teardown: Teardown, log: (line: string) => void): Promise<string> {
-  if (!process.env[TEST_PG_URL_ENV]) {
-    log('postgres: starting an embedded server');
-    const server = await startPostgres();
-    teardown.add(() => server.stop());
-    process.env[TEST_PG_URL_ENV] = server.url;
-    teardown.add(() => {
-      delete process.env[TEST_PG_URL_ENV];
-    });
-  }
-  return freshDatabase(teardown);
-}
-
-async function freshDatabase(teardown: Teardown): Promise<string> {
-  const db = await testDatabase();
-  teardown.add(() => db.drop());
-  return db.url;
-}
-
-interface RunningServer {
-  child: Child;
-  url: string;
-}
-
-async function startServer(
-  teardown: Teardown,
-  runDir: string,
-  name: string,
-  spec: { args: string[]; env: Record<string, string>; readyPath: string },
-): Promise<RunningServer> {
-  const port = await freePort();
-  const child = startNode(name, spec.args, {
-    cwd: repoRoot,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...spec.env },
-    logFile: join(runDir, `${name}.log`),
-  });
-  teardown.add(() => child.stop());
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilReady(child, `${url}${spec.readyPath}`);
-  return { child, url };
 }
 
 /** The id of a real, seeded product, found through the public list endpoint. */

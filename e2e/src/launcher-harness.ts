@@ -16,6 +16,8 @@ export interface LauncherSandbox {
   launcherUrl: string;
   /** Port of the first product replica. */
   productPort: number;
+  /** Service ports are basePort + 10 * slot + replica index (see tools/launcher/src/catalog.ts). */
+  basePort: number;
   /** Kills whatever of this sandbox still runs and deletes the home. */
   dispose(): Promise<void>;
 }
@@ -25,20 +27,22 @@ export async function createSandbox(): Promise<LauncherSandbox> {
   await chmod(home, 0o755); // the postgres OS user must traverse into it
   const launcherPort = await freePort();
   const pgPort = await freePort();
-  // Product replicas live at base + 10 + i.
-  const productPort = await freePortBlock(3);
+  // Service replicas live at base + 10 * slot + i, slots 1 (product) to 5 (profile).
+  const basePort = await freePortBlock(60);
+  const productPort = basePort + 10;
   const env = {
     ...process.env,
     SHOPNOW_HOME: home,
     SHOPNOW_LAUNCHER_PORT: String(launcherPort),
     SHOPNOW_PG_PORT: String(pgPort),
-    SHOPNOW_BASE_PORT: String(productPort - 10),
+    SHOPNOW_BASE_PORT: String(basePort),
   };
   return {
     home,
     env,
     launcherUrl: `http://127.0.0.1:${launcherPort}`,
     productPort,
+    basePort,
     async dispose() {
       for (const pid of await pidsWithEnv('SHOPNOW_HOME', home)) {
         try {

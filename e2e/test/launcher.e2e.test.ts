@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createSandbox,
@@ -29,6 +27,60 @@ interface StatusRow {
   pid?: number;
   status: string;
   rssBytes?: number;
+}
+
+/** The token service's grace window for a concurrent refresh (services/token README). */
+const REFRESH_GRACE_MS = 10_000;
+
+interface JsonResponse {
+  status: number;
+  body: unknown;
+}
+
+async function asJson(res: Response): Promise<JsonResponse> {
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const postJson = (url: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then(asJson);
+const postAs = (url: string, token: string, body: unknown) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  }).then(asJson);
+const getAs = (url: string, token: string) =>
+  fetch(url, { headers: { authorization: `Bearer ${token}` } }).then(asJson);
+
+/** Retries `call` until `done` holds or 10 s pass (events and revocations take a moment to arrive). */
+async function eventually<T>(call: () => Promise<T>, done: (result: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let result = await call();
+  while (!done(result) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    result = await call();
+  }
+  return result;
+}
+
+/** The roles claim of an access token (read, not verified: the services verify it). */
+function rolesOf(token: string): string[] {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    roles?: string[];
+  };
+  return payload.roles ?? [];
+}
+
+/** A demo account's password as `npm start` printed it. */
+function demoPassword(output: string, email: string): string {
+  const match = new RegExp(`${email.replace(/[.]/g, '\\.')}\\s+(\\S+)\\s+\\w+`).exec(output);
+  assert.ok(match, `npm start printed no password for ${email}`);
+  return match[1]!;
 }
 
 // The headline and the table after it (the launcher prints them in one write).
@@ -63,6 +115,21 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       cursor = page.nextCursor;
     } while (cursor && products.length < 10_000);
     return products;
+  };
+  /** Base URL of a service's first replica by its launcher slot (auth 2, token 3, user 4, profile 5). */
+  const url = (slot: number) => `http://127.0.0.1:${sandbox.basePort + 10 * slot}`;
+  /**
+   * An access token of the demo admin. The admin role reaches the token service as an event after
+   * the seed, so a login in the first moments may still get a customer's token: log in until not.
+   */
+  const adminAccessToken = async (output: string): Promise<string> => {
+    const password = demoPassword(output, 'admin@shopnow.local');
+    const login = await eventually(
+      () => postJson(`${url(2)}/login`, { email: 'admin@shopnow.local', password }),
+      (r) => r.status === 200 && rolesOf((r.body as { accessToken: string }).accessToken).includes('admin'),
+    );
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    return (login.body as { accessToken: string }).accessToken;
   };
   /** Every pid this run owns right now: launcher, postgres and its backends, services, watchdog. */
   const ownedPids = () => pidsWithEnv('SHOPNOW_HOME', sandbox.home);
@@ -117,9 +184,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     firstIds = products.map((p) => p.id).sort();
 
     const target = products[0]!;
-    const { adminToken } = JSON.parse(await readFile(join(sandbox.home, 'secrets.json'), 'utf8')) as {
-      adminToken: string;
-    };
+    const adminToken = await adminAccessToken(run!.output());
     const amountMinor = target.price.amountMinor + 1234;
     const res = await fetch(`${productUrl}/admin/products/${target.id}/price`, {
       method: 'PUT',
@@ -136,6 +201,62 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       registered.instances.map((i) => [i.id, i.url]),
       [['product-1', productUrl]],
     );
+  });
+
+  it('identity: demo login → protected call → refresh → reuse revokes the family → denied within seconds', async () => {
+    const out = run!.output();
+    const alice = demoPassword(out, 'alice@shopnow.local');
+    const login = await postJson(`${url(2)}/login`, { email: 'alice@shopnow.local', password: alice });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const first = login.body as { accessToken: string; refreshToken: string };
+    const me = await eventually(
+      () => getAs(`${url(4)}/users/me`, first.accessToken),
+      (r) => r.status === 200,
+    );
+    assert.equal((me.body as { email: string }).email, 'alice@shopnow.local');
+
+    const refreshed = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: first.refreshToken });
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    const second = refreshed.body as { accessToken: string; refreshToken: string };
+    assert.equal((await getAs(`${url(4)}/users/me`, second.accessToken)).status, 200);
+
+    // Past the grace window for concurrent refreshes, reusing the rotated token is theft.
+    await new Promise((r) => setTimeout(r, REFRESH_GRACE_MS + 500));
+    const reused = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: first.refreshToken });
+    assert.equal(reused.status, 401, JSON.stringify(reused.body));
+    const denied = await eventually(
+      () => getAs(`${url(4)}/users/me`, second.accessToken),
+      (r) => r.status === 401,
+    );
+    assert.equal(denied.status, 401, 'the revoked session is refused before its token expires');
+    const again = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: second.refreshToken });
+    assert.equal(again.status, 401, 'the whole family is revoked');
+  });
+
+  it('identity: a new customer registers and logs in; an admin suspends a customer, whose next call is denied', async () => {
+    const out = run!.output();
+    const email = `carol-${Date.now()}@example.com`;
+    const password = 'correct horse battery staple 42';
+    const registered = await postJson(`${url(2)}/register`, { email, password, displayName: 'Carol' });
+    assert.equal(registered.status, 202, JSON.stringify(registered.body));
+    const carol = await postJson(`${url(2)}/login`, { email, password });
+    assert.equal(carol.status, 200, JSON.stringify(carol.body));
+    const carolToken = (carol.body as { accessToken: string }).accessToken;
+    const carolMe = await eventually(
+      () => getAs(`${url(4)}/users/me`, carolToken),
+      (r) => r.status === 200,
+    );
+    const carolId = (carolMe.body as { id: string }).id;
+    assert.equal((await getAs(`${url(5)}/profiles/me/preferences`, carolToken)).status, 200);
+
+    const adminToken = await adminAccessToken(out);
+    const suspended = await postAs(`${url(4)}/admin/users/${carolId}/suspend`, adminToken, { reason: 'e2e' });
+    assert.ok(suspended.status === 200 || suspended.status === 204, JSON.stringify(suspended.body));
+    const denied = await eventually(
+      () => getAs(`${url(4)}/users/me`, carolToken),
+      (r) => r.status === 401,
+    );
+    assert.equal(denied.status, 401, "a suspended user's token is refused within seconds");
   });
 
   it('search puts the headphones first, also when misspelt', async () => {
@@ -184,7 +305,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     ]) {
       assert.match(out, expected);
     }
-    assert.match(out, /TOTAL\s+\d+\s+[\d.]+ MiB\s+[\d.]+ MiB/);
+    assert.match(out, /TOTAL\s+\d+\s+[\d.]+ [MG]iB\s+[\d.]+ [MG]iB/);
     const rows = await status();
     assert.ok(
       rows.every((row) => (row.rssBytes ?? 0) > 0),

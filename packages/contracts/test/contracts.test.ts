@@ -4,6 +4,7 @@ import {
   EventCatalog,
   envelopeProblems,
   eventDomain,
+  identityEvents,
   ProductPriceChangedV1,
   platformEvents,
   productEvents,
@@ -32,7 +33,7 @@ const priceChange = {
 describe('event contracts', () => {
   it('every platform event has a versioned name and is registered once', () => {
     const catalog = platformEvents();
-    assert.deepEqual(catalog.types.sort(), productEvents.map((c) => c.type).sort());
+    assert.deepEqual(catalog.types.sort(), [...productEvents, ...identityEvents].map((c) => c.type).sort());
     for (const type of catalog.types) assert.match(type, /^[a-z_]+\.[a-z_]+\.v\d+$/);
     assert.throws(() => catalog.add(ProductPriceChangedV1), /defined twice/);
   });

@@ -1,6 +1,14 @@
-// The product service's Fastify app: the chassis plus the catalog's routes and its events.
-// Used by main.ts and tests.
-import { type App, createApp, type Logger } from '@shopnow/chassis';
+// The product service's Fastify app: the chassis, caller verification, the catalog's routes and
+// its events. Used by main.ts and tests.
+import {
+  type App,
+  createApp,
+  createIdentity,
+  type Discovery,
+  type IdentityKit,
+  type Logger,
+  requireRoles,
+} from '@shopnow/chassis';
 import {
   Events,
   type EventsConfig,
@@ -14,7 +22,6 @@ import { ProductCache } from './cache/product-cache.ts';
 import type { ProductAppConfig } from './config.ts';
 import { productSubscriptions } from './consumes.ts';
 import { productCatalog } from './events/catalog.ts';
-import { requireAdminToken } from './http/admin-auth.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { registerCategoryRoutes } from './http/category-routes.ts';
 import type { RouteDeps } from './http/deps.ts';
@@ -30,14 +37,23 @@ export interface BuildAppDeps {
   config: ProductAppConfig &
     Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
   db: pg.Pool | undefined;
-  /** Unused until product calls other services; kept so every service's buildApp looks alike. */
-  discovery?: unknown;
+  /** How the token service is reached (its keys and revocations). */
+  discovery?: Discovery;
   logger?: Logger;
   /** The event transport; default: the one the config names (EVENTS_TRANSPORT). */
   transport?: Transport;
+  /** Caller verification; default: against the token service found through discovery. */
+  identity?: IdentityKit;
 }
 
-export async function buildApp({ config, db, logger, transport: given }: BuildAppDeps): Promise<App> {
+export async function buildApp({
+  config,
+  db,
+  discovery,
+  logger,
+  transport: given,
+  identity: kit,
+}: BuildAppDeps): Promise<App> {
   if (db === undefined) throw new Error('product needs a database: set DATABASE_URL');
   const app = await createApp({
     service: SERVICE,
@@ -49,6 +65,10 @@ export async function buildApp({ config, db, logger, transport: given }: BuildAp
     db,
     readiness: { events: () => transport.check() },
   });
+  // Before any route: every request's bearer token is verified and forged X-User-* headers dropped.
+  const identity = kit ?? createIdentity({ service: SERVICE, config, discovery, logger });
+  identity.register(app);
+
   const transport =
     given ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, app.log as unknown as Logger);
   const events = new Events({
@@ -70,7 +90,6 @@ export async function buildApp({ config, db, logger, transport: given }: BuildAp
   const deps: RouteDeps = {
     db,
     cache: new ProductCache({ ttlMs: config.PRODUCT_CACHE_TTL_MS }),
-    adminToken: config.ADMIN_TOKEN,
     events,
   };
   registerProductRoutes(app, deps);
@@ -80,6 +99,6 @@ export async function buildApp({ config, db, logger, transport: given }: BuildAp
   registerImageRoutes(app, deps);
   registerReviewRoutes(app, deps);
   registerAdminRoutes(app, deps);
-  registerDeadLetterRoutes(app, { db, transport, authorize: requireAdminToken(config.ADMIN_TOKEN) });
+  registerDeadLetterRoutes(app, { db, transport, authorize: requireRoles('admin') });
   return app;
 }

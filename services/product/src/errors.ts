@@ -11,8 +11,6 @@ export const productErrors = defineErrors({
   'product.invalid_currency': { status: 400, title: 'Unknown currency' },
   'product.invalid_search': { status: 400, title: 'The search query has nothing to search for' },
   'product.already_reviewed': { status: 409, title: 'This user has already reviewed this product' },
-  'product.user_required': { status: 401, title: 'X-User-ID header required' },
-  'product.admin_token_required': { status: 401, title: 'Admin token required' },
 });
 
 type Part = 'body' | 'querystring' | 'params' | 'headers';

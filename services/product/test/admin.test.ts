@@ -1,15 +1,19 @@
-// Admin writes on real Postgres: auth, CRUD, validation (every bad input is a 4xx problem that
+// Admin writes on real Postgres: auth (verified tokens, roles), CRUD, validation (every bad input is a 4xx problem that
 // names the field and changes nothing), constraint races, idempotency, cache invalidation.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { TestTokenIssuer } from '@shopnow/testkit';
 import {
   ADMIN,
-  ADMIN_TOKEN,
   assertProblem,
+  bearer,
+  issuer,
   type ProductFixture,
   productIdBySku,
   snapshot,
   startProduct,
+  userHeader,
 } from './helpers.ts';
 
 let f: ProductFixture;
@@ -38,46 +42,119 @@ function post(body: unknown, headers: Record<string, string> = {}) {
   });
 }
 
-describe('admin authentication', () => {
-  const attempts: Array<[string, Record<string, string>]> = [
-    ['no Authorization header', {}],
-    ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token' }],
-    ['a token that is a prefix of the right one', { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}` }],
-    ['the right token with another scheme', { authorization: `Basic ${ADMIN_TOKEN}` }],
-    ['an empty bearer', { authorization: 'Bearer ' }],
+describe('admin authentication and roles', () => {
+  const unauthenticated: Array<[string, () => Promise<Record<string, string>>]> = [
+    ['no Authorization header', async () => ({})],
+    ['a garbage bearer', async () => bearer('wrong-token-wrong-token')],
+    [
+      'an admin token from another issuer',
+      async () => bearer(await other.user(randomUUID(), { roles: ['admin'] })),
+    ],
+    [
+      'an expired admin token',
+      async () => bearer(await issuer.user(randomUUID(), { roles: ['admin'], expiresIn: -120 })),
+    ],
+    [
+      'an admin token with another scheme',
+      async () => ({ authorization: ADMIN.authorization.replace(/^Bearer/, 'Basic') }),
+    ],
+    ['an empty bearer', async () => ({ authorization: 'Bearer ' })],
+    [
+      'forged identity headers without a token',
+      async () => ({ 'x-user-id': randomUUID(), 'x-user-roles': 'admin' }),
+    ],
   ];
-  for (const [name, headers] of attempts) {
+  let other: TestTokenIssuer;
+  before(async () => {
+    other = await TestTokenIssuer.create();
+  });
+  for (const [name, headers] of unauthenticated) {
     it(`refuses ${name} with 401 and changes nothing`, async () => {
       const before = await snapshot(f.pool);
       const res = await f.app.inject({
         method: 'POST',
         url: '/admin/products',
-        headers,
+        headers: await headers(),
         payload: validProduct('auth'),
       });
-      assertProblem(res, 401, 'product.admin_token_required');
+      assertProblem(res, 401, 'unauthorized');
       assert.match(String(res.headers['www-authenticate']), /^Bearer/);
       assert.equal(await snapshot(f.pool), before);
     });
   }
 
-  it('guards every admin route, reads included', async () => {
+  it('a revoked admin session is refused with 401 from then on', async () => {
+    const sessionId = randomUUID();
+    const headers = await userHeader(randomUUID(), { roles: ['admin'], sessionId });
     const id = await productIdBySku(f.pool, 'AUD-001');
-    for (const [method, url] of [
+    const read = () => f.app.inject({ method: 'GET', url: `/admin/products/${id}`, headers });
+    assert.equal((await read()).statusCode, 200);
+    issuer.revokeSession(sessionId);
+    assertProblem(await read(), 401, 'unauthorized');
+    const before = await snapshot(f.pool);
+    assertProblem(await post(validProduct('revoked'), headers), 401, 'unauthorized');
+    assert.equal(await snapshot(f.pool), before);
+  });
+
+  it('a customer, support staff and a service token may not write: 403, nothing changes', async () => {
+    const callers: Array<[string, Record<string, string>]> = [
+      ['customer', await userHeader()],
+      ['support', await userHeader(randomUUID(), { roles: ['support'] })],
+      ['service', bearer(await issuer.service('auth'))],
+    ];
+    for (const [name, headers] of callers) {
+      const before = await snapshot(f.pool);
+      assertProblem(await post(validProduct('forbidden'), headers), 403, 'forbidden');
+      assert.equal(await snapshot(f.pool), before, name);
+    }
+  });
+
+  it('guards every admin route, reads included: no token 401, a customer 403', async () => {
+    const id = await productIdBySku(f.pool, 'AUD-001');
+    const customer = await userHeader();
+    const routes = [
       ['GET', `/admin/products/${id}`],
+      ['POST', '/admin/products'],
       ['PATCH', `/admin/products/${id}`],
       ['PUT', `/admin/products/${id}/price`],
       ['DELETE', `/admin/products/${id}`],
-    ] as const) {
-      assertProblem(
-        await f.app.inject({
-          method,
-          url,
-          payload: method === 'GET' || method === 'DELETE' ? undefined : {},
-        }),
-        401,
-      );
+      ['GET', '/admin/events/dead-letters'],
+      ['GET', '/admin/events/dead-letters/1'],
+      ['POST', '/admin/events/dead-letters/1/replay'],
+    ] as const;
+    for (const [method, url] of routes) {
+      const payload = method === 'GET' || method === 'DELETE' ? undefined : {};
+      assertProblem(await f.app.inject({ method, url, payload }), 401, 'unauthorized');
+      assertProblem(await f.app.inject({ method, url, payload, headers: customer }), 403, 'forbidden');
     }
+  });
+
+  it('support staff may read a product (inactive included) but not change it', async () => {
+    const support = await userHeader(randomUUID(), { roles: ['support'] });
+    const created = (await post(validProduct('support'))).json();
+    await f.app.inject({ method: 'DELETE', url: `/admin/products/${created.id}`, headers: ADMIN });
+    const read = await f.app.inject({
+      method: 'GET',
+      url: `/admin/products/${created.id}`,
+      headers: support,
+    });
+    assert.equal(read.statusCode, 200, read.body);
+    assert.equal(read.json().active, false);
+    assertProblem(
+      await f.app.inject({
+        method: 'PATCH',
+        url: `/admin/products/${created.id}`,
+        headers: support,
+        payload: { active: true },
+      }),
+      403,
+      'forbidden',
+    );
+    assertProblem(
+      await f.app.inject({ method: 'GET', url: '/admin/events/dead-letters', headers: support }),
+      403,
+      'forbidden',
+    );
   });
 });
 

@@ -5,7 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../src/app.ts';
 import { ProductCache } from '../src/cache/product-cache.ts';
-import { ADMIN, ADMIN_TOKEN, type ProductFixture, productIdBySku, startProduct } from './helpers.ts';
+import {
+  ADMIN,
+  type ProductFixture,
+  productIdBySku,
+  startProduct,
+  testConfig,
+  testIdentity,
+} from './helpers.ts';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -99,8 +106,9 @@ describe('two replicas on one database', () => {
 
   it('a write on one replica reaches the other within the TTL', async () => {
     const other = await buildApp({
-      config: { ADMIN_TOKEN, PRODUCT_CACHE_TTL_MS: 300, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
+      config: testConfig(300),
       db: f.pool,
+      identity: testIdentity(),
       transport: f.newTransport(),
     });
     try {

@@ -1,19 +1,63 @@
 // Shared setup for the product service's integration tests: a fresh database on the real
-// (embedded) Postgres, migrated like production, optionally seeded, and the real app on top.
+// (embedded) Postgres, migrated like production, optionally seeded, and the real app on top,
+// verifying real access tokens from a test issuer (no token service needed).
+
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopnow/chassis';
-import { migrate } from '@shopnow/chassis';
+import { createIdentity, type IdentityKit, migrate } from '@shopnow/chassis';
+import type { Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
 import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { seedCatalog } from '../src/seed/seed.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-export const ADMIN_TOKEN = 'test-admin-token-0123456789';
-export const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Signs the access tokens every test app trusts; `issuer.revokeSession(sid)` revokes one. */
+export const issuer = await TestTokenIssuer.create();
+
+/** What buildApp gets in tests: verification against `issuer`'s keys and revocation list. */
+export function testIdentity(): IdentityKit {
+  return createIdentity({
+    service: 'product',
+    config: { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' },
+    keys: issuer.keys,
+    revocations: issuer.revocations,
+  });
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** An Authorization header for `userId` (a customer unless `roles` say otherwise). */
+export async function userHeader(
+  userId: string = randomUUID(),
+  options: { roles?: Role[]; sessionId?: string } = {},
+): Promise<{ authorization: string }> {
+  return bearer(await issuer.user(userId, options));
+}
+
+/** An Authorization header for a fresh admin. */
+export function adminHeader(): Promise<{ authorization: string }> {
+  return userHeader(randomUUID(), { roles: ['admin'] });
+}
+
+/** One admin's header for the whole test file (tokens live 15 minutes, far longer than a run). */
+export const ADMIN = await adminHeader();
+
+/** The config buildApp reads in tests. */
+export function testConfig(cacheTtlMs = 2000) {
+  return {
+    PRODUCT_CACHE_TTL_MS: cacheTtlMs,
+    LOG_LEVEL: 'silent',
+    BODY_LIMIT_BYTES: 1_048_576,
+    TOKEN_ISSUER: 'shopnow-token',
+    TOKEN_AUDIENCE: 'shopnow',
+  };
+}
 
 export interface ProductFixture {
   app: App;
@@ -42,13 +86,9 @@ export async function startProduct(
     if (options.seed ?? true) await seedCatalog(db.pool);
     const app = await buildApp({
       transport: newTransport(),
-      config: {
-        ADMIN_TOKEN,
-        PRODUCT_CACHE_TTL_MS: options.cacheTtlMs ?? 2000,
-        LOG_LEVEL: 'silent',
-        BODY_LIMIT_BYTES: 1_048_576,
-      },
+      config: testConfig(options.cacheTtlMs),
       db: db.pool,
+      identity: testIdentity(),
     });
     await app.ready();
     return {

@@ -1,9 +1,19 @@
 // Reviews on real Postgres: one per user per product, the rating kept on the product in the
-// same transaction (also under concurrency), paging, and the temporary X-User-ID identity.
+// same transaction (also under concurrency), paging, and the author taken from the verified
+// access token only (a forged X-User-ID is dropped; revoked sessions and services are refused).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN, assertProblem, type ProductFixture, snapshot, startProduct } from './helpers.ts';
+import {
+  ADMIN,
+  assertProblem,
+  bearer,
+  issuer,
+  type ProductFixture,
+  snapshot,
+  startProduct,
+  userHeader,
+} from './helpers.ts';
 
 let f: ProductFixture;
 before(async () => {
@@ -29,7 +39,8 @@ async function newProduct(n: string): Promise<string> {
   return res.json().id;
 }
 
-function review(
+/** POSTs a review as `userId` (signed in with a fresh customer token), or anonymously. */
+async function review(
   productId: string,
   userId: string | undefined,
   body: object,
@@ -38,7 +49,7 @@ function review(
   return f.app.inject({
     method: 'POST',
     url: `/products/${productId}/reviews`,
-    headers: { ...(userId === undefined ? {} : { 'x-user-id': userId }), ...headers },
+    headers: { ...(userId === undefined ? {} : await userHeader(userId)), ...headers },
     payload: body,
   });
 }
@@ -109,8 +120,14 @@ describe('bad review requests → 4xx problem, nothing changes', () => {
     const id = await newProduct('bad');
     const user = randomUUID();
     const cases: Array<[string, () => ReturnType<typeof review>, number, string | undefined]> = [
-      ['no X-User-ID', () => review(id, undefined, { rating: 5 }), 401, undefined],
-      ['X-User-ID not a uuid', () => review(id, 'alice', { rating: 5 }), 400, '/x-user-id'],
+      ['no token', () => review(id, undefined, { rating: 5 }), 401, undefined],
+      [
+        'a forged X-User-ID and no token',
+        () => review(id, undefined, { rating: 5 }, { 'x-user-id': user }),
+        401,
+        undefined,
+      ],
+      ['no token and a bad body', () => review(id, undefined, { rating: 'x' }), 401, undefined],
       ['rating 0', () => review(id, user, { rating: 0 }), 400, '/rating'],
       ['rating 6', () => review(id, user, { rating: 6 }), 400, '/rating'],
       ['rating 4.5', () => review(id, user, { rating: 4.5 }), 400, '/rating'],
@@ -142,6 +159,75 @@ describe('bad review requests → 4xx problem, nothing changes', () => {
     const id = await newProduct('inactive');
     await f.app.inject({ method: 'DELETE', url: `/admin/products/${id}`, headers: ADMIN });
     assertProblem(await review(id, randomUUID(), { rating: 5 }), 404, 'product.not_found');
+  });
+});
+
+describe('who writes a review', () => {
+  it('a forged X-User-ID without a token cannot post a review: 401, nothing changes', async () => {
+    const id = await newProduct('forged');
+    const before = await snapshot(f.pool);
+    const res = await review(id, undefined, { rating: 1 }, { 'x-user-id': randomUUID() });
+    assertProblem(res, 401, 'unauthorized');
+    assert.match(String(res.headers['www-authenticate']), /^Bearer/);
+    assert.equal(await snapshot(f.pool), before);
+  });
+
+  it("the author is the token's user, whatever X-User-ID says", async () => {
+    const id = await newProduct('author');
+    const alice = randomUUID();
+    const mallory = randomUUID();
+    const res = await review(id, alice, { rating: 4 }, { 'x-user-id': mallory });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().review.userId, alice);
+    const { rows } = await f.pool.query('SELECT user_id FROM reviews WHERE product_id = $1', [id]);
+    assert.deepEqual(
+      rows.map((r) => r.user_id),
+      [alice],
+    );
+  });
+
+  it('a revoked session cannot post a review: 401, nothing changes', async () => {
+    const id = await newProduct('revoked');
+    const sessionId = randomUUID();
+    const headers = await userHeader(randomUUID(), { sessionId });
+    issuer.revokeSession(sessionId);
+    const before = await snapshot(f.pool);
+    const res = await f.app.inject({
+      method: 'POST',
+      url: `/products/${id}/reviews`,
+      headers,
+      payload: { rating: 5 },
+    });
+    assertProblem(res, 401, 'unauthorized');
+    assert.equal(await snapshot(f.pool), before);
+  });
+
+  it('a service token, or a token whose subject is not a user id, is refused with 403', async () => {
+    const id = await newProduct('notuser');
+    const before = await snapshot(f.pool);
+    for (const token of [await issuer.service('auth'), await issuer.user('not-a-uuid')]) {
+      const res = await f.app.inject({
+        method: 'POST',
+        url: `/products/${id}/reviews`,
+        headers: bearer(token),
+        payload: { rating: 5 },
+      });
+      assertProblem(res, 403, 'forbidden');
+    }
+    assert.equal(await snapshot(f.pool), before);
+  });
+
+  it("one user's Idempotency-Key never replays another user's review", async () => {
+    const id = await newProduct('idemscope');
+    const alice = randomUUID();
+    const bob = randomUUID();
+    const first = await review(id, alice, { rating: 5 }, { 'idempotency-key': 'shared-key' });
+    const second = await review(id, bob, { rating: 5 }, { 'idempotency-key': 'shared-key' });
+    assert.equal(second.statusCode, 201, second.body);
+    assert.equal(second.headers['idempotent-replayed'], undefined);
+    assert.equal(first.json().review.userId, alice);
+    assert.equal(second.json().review.userId, bob);
+    assert.deepEqual(second.json().rating, { average: 5, count: 2 });
   });
 });
 

@@ -25,13 +25,19 @@ const DEFAULT_PATTERNS = [
   'packages/*/test/**/*.test.ts',
   'services/*/test/**/*.test.ts',
   'tools/*/test/**/*.test.ts',
-  'e2e/test/**/*.test.ts',
   'bench/test/**/*.test.ts',
 ];
+/**
+ * Run after the rest, one file at a time: they start the whole platform as a user does, and
+ * their timings (first start under 30 s) are the user's, not those of a machine also running
+ * another test file.
+ */
+const END_TO_END_PATTERNS = ['e2e/test/**/*.test.ts'];
 
 const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
-function nodeTestArgs(extra: string[]): string[] {
+/** The `node --test` runs, in order: given paths in one run; by default the suites, then e2e alone. */
+function nodeTestRuns(extra: string[]): string[][] {
   const flags = extra.filter((arg) => arg.startsWith('-'));
   const paths = extra.filter((arg) => !arg.startsWith('-'));
   // Node's default is cores - 1 (a single file at a time on a 2-core CI box); the suites
@@ -39,7 +45,11 @@ function nodeTestArgs(extra: string[]): string[] {
   const concurrency = flags.some((flag) => flag.startsWith('--test-concurrency'))
     ? []
     : [`--test-concurrency=${Math.max(2, availableParallelism())}`];
-  return ['--test', ...concurrency, ...flags, ...(paths.length > 0 ? paths : DEFAULT_PATTERNS)];
+  if (paths.length > 0) return [['--test', ...concurrency, ...flags, ...paths]];
+  return [
+    ['--test', ...concurrency, ...flags, ...DEFAULT_PATTERNS],
+    ['--test', '--test-concurrency=1', ...flags, ...END_TO_END_PATTERNS],
+  ];
 }
 
 /** The run's broker, or undefined (with one warning line) when RabbitMQ is not installed outside CI. */
@@ -92,15 +102,26 @@ async function main(): Promise<number> {
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, [TEST_PG_URL_ENV]: postgres.url };
     if (broker) env[TEST_AMQP_URL_ENV] = broker.url;
-    const child = spawn(process.execPath, nodeTestArgs(process.argv.slice(2)), {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env,
-    });
-    // Ctrl-C reaches the whole foreground group already; SIGTERM (CI, timeout) must be forwarded.
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
+    let failed = 0;
+    // Every run goes ahead even when one fails, so a run reports all that fails; a signal stops all.
+    for (const args of nodeTestRuns(process.argv.slice(2))) {
+      const code = await runNodeTest(args, env);
+      if (code === SIGNAL_EXIT_CODES.SIGINT || code === SIGNAL_EXIT_CODES.SIGTERM) return code;
+      failed ||= code;
+    }
+    return failed;
+  } finally {
+    await Promise.allSettled([postgres.stop(), broker?.stop()]);
+  }
+}
+
+async function runNodeTest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
+  // Ctrl-C reaches the whole foreground group already; SIGTERM (CI, timeout) must be forwarded.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  try {
     return await new Promise<number>((done) => {
       child.on('exit', (code, signal) => done(code ?? (signal ? (SIGNAL_EXIT_CODES[signal] ?? 1) : 1)));
       child.on('error', (err) => {
@@ -109,7 +130,8 @@ async function main(): Promise<number> {
       });
     });
   } finally {
-    await Promise.allSettled([postgres.stop(), broker?.stop()]);
+    process.off('SIGINT', forward);
+    process.off('SIGTERM', forward);
   }
 }
 

@@ -51,8 +51,17 @@ const dockerfiles = readdirSync(join(root, 'services'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'Dockerfile')))
   .map((entry) => entry.name);
 
-test('the product service ships a Dockerfile', () => {
-  assert.ok(dockerfiles.includes('product'));
+test('every service (a services/* folder with a src/main.ts) ships a Dockerfile', () => {
+  const services = readdirSync(join(root, 'services'), { withFileTypes: true })
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(join(root, 'services', entry.name, 'src', 'main.ts')),
+    )
+    .map((entry) => entry.name);
+  assert.ok(services.includes('product'));
+  assert.deepEqual(
+    services.filter((service) => !dockerfiles.includes(service)),
+    [],
+  );
 });
 
 for (const service of dockerfiles) {

@@ -10,6 +10,8 @@ export interface ServiceDefinition {
   main: string;
   /** One-off admin command (`migrate`, `seed`), relative to the repository root. */
   admin?: string;
+  /** The admin commands run before the service starts, in order. Default `['migrate', 'seed']`. */
+  setup?: readonly string[];
   /** Gets its own database and login role named after the service. */
   database: boolean;
   /** Modules loaded with `--import` before main (tracing must load first). */
@@ -19,6 +21,16 @@ export interface ServiceDefinition {
 }
 
 export const TRACING_PRELOAD = '@shopnow/chassis/tracing';
+
+const identityService = (name: string, slot: number): ServiceDefinition => ({
+  name,
+  slot,
+  main: `services/${name}/src/main.ts`,
+  admin: `services/${name}/src/admin.ts`,
+  setup: ['migrate'],
+  database: true,
+  preload: [TRACING_PRELOAD],
+});
 
 export const SERVICES: readonly ServiceDefinition[] = [
   {
@@ -31,6 +43,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
     // Until the gateway exists the product service is the public entry.
     entryPath: '/products',
   },
+  identityService('auth', 2),
+  identityService('token', 3),
+  identityService('user', 4),
+  identityService('profile', 5),
 ];
 
 export const MAX_REPLICAS = 10;

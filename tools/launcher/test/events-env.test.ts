@@ -53,7 +53,6 @@ describe('serviceEnv event variables', () => {
     instanceId: 'product-1',
     port: 4110,
     registryUrl: 'http://127.0.0.1:4000',
-    adminToken: 't',
   };
   const busUrl = 'postgres://bus:pw@127.0.0.1:54329/bus';
 

@@ -235,7 +235,7 @@ describe('Platform', () => {
     try {
       const secrets = await readSecrets();
       assert.match(secrets.bus.password, /^[0-9a-f]{48}$/, 'a bus password was added');
-      assert.equal(secrets.adminToken, older.adminToken, 'the rest of secrets.json is kept');
+      assert.equal(secrets.postgres.password, older.postgres.password, 'the rest of secrets.json is kept');
       assert.match(output(), /events\s+database "bus" with its own role/);
       assert.equal(await selectOne(p.instances[0]!.process.spec.env.BUS_DATABASE_URL!), 1);
       assert.deepEqual((await fixtureEvents(p.instances[0]!.url)).bus, {

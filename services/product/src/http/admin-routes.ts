@@ -1,11 +1,12 @@
-// Admin writes, behind `Authorization: Bearer <ADMIN_TOKEN>` until the identity issue brings
-// the admin role. Each write is one transaction, optionally idempotent (Idempotency-Key),
-// and invalidates this instance's read cache once committed.
+// Admin routes: writes need the admin role, the read also lets support staff in (they look up
+// products for customers, inactive ones included). The role comes from the verified access token.
+// Each write is one transaction, optionally idempotent (Idempotency-Key), and invalidates this
+// instance's read cache once committed.
 // DELETE is a soft delete (active=false): reviews, carts and past orders keep pointing at a
 // real row, and PATCH {"active": true} brings the product back.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError, commonErrors } from '@shopnow/chassis';
+import { AppError, commonErrors, requireRoles } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import {
   type InputProblem,
@@ -17,7 +18,6 @@ import { fieldError, productErrors } from '../errors.ts';
 import { publishChanges, publishCreated } from '../events/publish-product-events.ts';
 import { translatingConstraints } from '../store/pg-errors.ts';
 import { deactivateProduct, findProductById, insertProduct, updateProduct } from '../store/products.ts';
-import { requireAdminToken } from './admin-auth.ts';
 import type { RouteDeps } from './deps.ts';
 import {
   ChangePriceBody,
@@ -31,22 +31,29 @@ import { runWrite } from './write.ts';
 
 const SCOPE = 'product-admin';
 const TAGS = ['admin'];
-const AUTH_NOTE = 'Requires `Authorization: Bearer <ADMIN_TOKEN>`.';
+const READ_NOTE = 'Requires an access token with the admin or support role.';
+const WRITE_NOTE = 'Requires an access token with the admin role.';
 
+// The guards run on onRequest, before the body is parsed: a caller without the role learns
+// nothing about what a valid body would be (401/403 before any 400).
 export function registerAdminRoutes(app: App, deps: RouteDeps): void {
+  app.register(async (staff: App) => {
+    staff.addHook('onRequest', requireRoles('admin', 'support'));
+    registerAdminReadRoutes(staff, deps);
+  });
   app.register(async (admin: App) => {
-    admin.addHook('onRequest', requireAdminToken(deps.adminToken));
-    registerAdminProductRoutes(admin, deps);
+    admin.addHook('onRequest', requireRoles('admin'));
+    registerAdminWriteRoutes(admin, deps);
   });
 }
 
-function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps): void {
-  admin.get(
+function registerAdminReadRoutes(staff: App, { db }: RouteDeps): void {
+  staff.get(
     '/admin/products/:id',
     {
       schema: {
         summary: 'Get a product by id, inactive ones included',
-        description: AUTH_NOTE,
+        description: READ_NOTE,
         tags: TAGS,
         params: IdParams,
         response: { 200: Product },
@@ -58,13 +65,15 @@ function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps
       return product;
     },
   );
+}
 
+function registerAdminWriteRoutes(admin: App, { db, cache, events }: RouteDeps): void {
   admin.post(
     '/admin/products',
     {
       schema: {
         summary: 'Create a product',
-        description: AUTH_NOTE,
+        description: WRITE_NOTE,
         tags: TAGS,
         headers: IdempotencyHeaders,
         body: CreateProductBody,
@@ -88,7 +97,7 @@ function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps
     {
       schema: {
         summary: 'Change some fields of a product (absent fields stay as they are)',
-        description: AUTH_NOTE,
+        description: WRITE_NOTE,
         tags: TAGS,
         params: IdParams,
         headers: IdempotencyHeaders,
@@ -117,7 +126,7 @@ function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps
     {
       schema: {
         summary: "Set a product's price (integer minor units + ISO 4217 currency)",
-        description: AUTH_NOTE,
+        description: WRITE_NOTE,
         tags: TAGS,
         params: IdParams,
         headers: IdempotencyHeaders,
@@ -145,7 +154,7 @@ function registerAdminProductRoutes(admin: App, { db, cache, events }: RouteDeps
     {
       schema: {
         summary: 'Soft-delete a product: hidden from reads and search; PATCH {"active": true} restores it',
-        description: AUTH_NOTE,
+        description: WRITE_NOTE,
         tags: TAGS,
         params: IdParams,
         headers: IdempotencyHeaders,

@@ -6,7 +6,6 @@ import type { ProductCache } from '../cache/product-cache.ts';
 export interface RouteDeps {
   db: pg.Pool;
   cache: ProductCache;
-  adminToken: string;
   /** Publishes catalog changes through the outbox. */
   events: Events;
 }

@@ -1,10 +1,8 @@
-// Reviews: list (newest first, cursor paged) and add (one per user per product).
-// TEMPORARY: the reviewer is whoever the X-User-ID header names. Nothing verifies it yet;
-// zero-trust verification of the caller (a signed token) arrives with the identity issue,
-// and until then this route must not be exposed beyond trusted callers.
+// Reviews: list (newest first, cursor paged; anyone) and add (one per user per product; a
+// signed-in user). The author is the verified token's subject, never anything the client names.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError } from '@shopnow/chassis';
+import { AppError, commonErrors, requireUser, userOf } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
 import { decodeReviewCursor, encodeReviewCursor } from '../domain/review-cursor.ts';
@@ -14,13 +12,15 @@ import { addReview, listReviews } from '../store/reviews.ts';
 import type { RouteDeps } from './deps.ts';
 import {
   CreateReviewBody,
+  IdempotencyHeaders,
   IdParams,
   PageQuery,
   ReviewCreated,
-  ReviewHeaders,
   ReviewPage,
 } from './schemas.ts';
 import { runWrite } from './write.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function registerReviewRoutes(app: App, { db, cache }: RouteDeps): void {
   app.get(
@@ -57,22 +57,24 @@ export function registerReviewRoutes(app: App, { db, cache }: RouteDeps): void {
   app.post(
     '/products/:id/reviews',
     {
+      // onRequest, before the body is parsed: an anonymous caller gets 401, not a validation 400.
+      onRequest: requireUser,
       schema: {
         summary: 'Add a review (one per user); updates the product rating in the same transaction',
-        description:
-          'TEMPORARY: the reviewer is the X-User-ID header until the identity issue adds verified tokens.',
+        description: "Requires a user access token; the author is the token's user.",
         tags: ['reviews'],
         params: IdParams,
-        headers: ReviewHeaders,
+        headers: IdempotencyHeaders,
         body: CreateReviewBody,
         response: { 201: ReviewCreated },
       },
     },
     async (request, reply) => {
-      const userId = request.headers['x-user-id'];
-      if (userId === undefined) {
-        throw new AppError(productErrors['product.user_required'], 'Send X-User-ID: <user uuid> (temporary)');
-      }
+      const { userId } = userOf(request);
+      // Reviews store the author as a uuid; a token for some other kind of subject is refused
+      // here rather than failing in Postgres.
+      if (!UUID.test(userId))
+        throw new AppError(commonErrors.forbidden, 'Reviews are written by user accounts');
       const productId = request.params.id;
       const { rating, title = '', body = '' } = request.body;
       const result = await runWrite(db, request, reply as FastifyReply, `reviews:${userId}`, async (tx) => {

@@ -163,16 +163,6 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
-export const ReviewHeaders = Type.Object({
-  'idempotency-key': IdempotencyHeaders.properties['idempotency-key'],
-  'x-user-id': Type.Optional(
-    Type.String({
-      format: 'uuid',
-      description: 'TEMPORARY reviewer identity until the identity issue lands',
-    }),
-  ),
-});
-
 export const CreateProductBody = Type.Object(
   {
     sku: Sku,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { DemoAccount } from '../home/secrets.ts';
 import { describeEvents } from '../runtime/events.ts';
 import { isStartupInterrupted, Platform } from '../runtime/platform.ts';
 import type { LauncherSettings } from '../settings.ts';
@@ -96,7 +97,7 @@ export async function startCommand(
       ...(platform.events ? [`Events    ${describeEvents(platform.events)}`] : []),
       'Status    npm run status   (memory per process)',
       `Logs      ${join(settings.paths.logs, '<instance>.log')}${opts.logs ? '' : '   (follow: npm start -- --logs)'}`,
-      `Admin     token in ${settings.paths.secrets} (adminToken)`,
+      ...demoLines(platform.demoAccounts),
       'Stop      Ctrl-C',
       '',
     ].join('\n'),
@@ -108,4 +109,14 @@ export async function startCommand(
       process.stdout,
     );
   }
+}
+
+/** The demo people and their passwords (generated for this home, kept in secrets.json). */
+function demoLines(accounts: readonly DemoAccount[]): string[] {
+  if (accounts.length === 0) return [];
+  const width = Math.max(...accounts.map((a) => a.email.length));
+  return [
+    'Accounts  (demo, log in at the auth service: POST /login)',
+    ...accounts.map((a) => `          ${a.email.padEnd(width)}  ${a.password}  ${a.role}`),
+  ];
 }

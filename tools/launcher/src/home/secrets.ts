@@ -1,19 +1,45 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import { LauncherError } from '../errors.ts';
 
 /** Everything secret the embedded runtime needs; lives in SHOPNOW_HOME/secrets.json, mode 600. */
 export interface Secrets {
   postgres: { user: string; password: string };
-  /** Bearer token for admin routes until the identity service exists. */
-  adminToken: string;
-  /** Per-service database login passwords. */
-  services: Record<string, { password: string }>;
+  /**
+   * Per service: its database login password, and its client secret at the token service (client
+   * credentials; added to older files on load).
+   */
+  services: Record<string, { password: string; clientSecret: string }>;
+  /** Demo accounts the launcher seeds once (passwords generated per home, never in code). */
+  demo?: DemoAccounts;
   /** Login password of the `bus` role, owner of the event bus database (added to older files on load). */
   bus: { password: string };
 }
 
+export interface DemoAccount {
+  email: string;
+  password: string;
+  displayName: string;
+  role: 'admin' | 'support' | 'customer';
+  userId: string;
+}
+
+export interface DemoAccounts {
+  accounts: DemoAccount[];
+  /** Set once every account exists with its role. */
+  seeded: boolean;
+}
+
 const newSecret = (): string => randomBytes(24).toString('hex');
+/** A demo password: readable, 20 characters, never in any common-password list. */
+const newDemoPassword = (): string => randomBytes(15).toString('base64url');
+
+const DEMO_PEOPLE: ReadonlyArray<Omit<DemoAccount, 'password' | 'userId'>> = [
+  { email: 'admin@shopnow.local', displayName: 'Ada Admin', role: 'admin' },
+  { email: 'support@shopnow.local', displayName: 'Sam Support', role: 'support' },
+  { email: 'alice@shopnow.local', displayName: 'Alice Customer', role: 'customer' },
+  { email: 'bob@shopnow.local', displayName: 'Bob Customer', role: 'customer' },
+];
 
 /**
  * Loads the secrets file, adding whatever is missing (first start, a new service)
@@ -26,7 +52,6 @@ export async function loadOrCreateSecrets(
   const existing = await readSecrets(path);
   const secrets: Secrets = existing ?? {
     postgres: { user: 'postgres', password: newSecret() },
-    adminToken: newSecret(),
     services: {},
     bus: { password: newSecret() },
   };
@@ -37,17 +62,34 @@ export async function loadOrCreateSecrets(
   }
   for (const name of serviceNames) {
     if (!secrets.services[name]) {
-      secrets.services[name] = { password: newSecret() };
+      secrets.services[name] = { password: newSecret(), clientSecret: newSecret() };
+      changed = true;
+    } else if (typeof secrets.services[name].clientSecret !== 'string') {
+      secrets.services[name].clientSecret = newSecret(); // a home from before the token service
       changed = true;
     }
   }
-  if (changed) {
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, path);
+  if (secrets.demo === undefined) {
+    secrets.demo = {
+      accounts: DEMO_PEOPLE.map((person) => ({
+        ...person,
+        password: newDemoPassword(),
+        userId: randomUUID(),
+      })),
+      seeded: false,
+    };
+    changed = true;
   }
+  if (changed) await writeSecrets(path, secrets);
   await chmod(path, 0o600);
   return { secrets, created: existing === undefined };
+}
+
+/** Writes the file atomically, mode 600. */
+export async function writeSecrets(path: string, secrets: Secrets): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, path);
 }
 
 async function readSecrets(path: string): Promise<Secrets | undefined> {
@@ -61,11 +103,7 @@ async function readSecrets(path: string): Promise<Secrets | undefined> {
   try {
     // `bus` may be missing: files written before the event bus existed are completed by the caller.
     const parsed = JSON.parse(raw) as Partial<Secrets>;
-    if (
-      typeof parsed.postgres?.password !== 'string' ||
-      typeof parsed.adminToken !== 'string' ||
-      typeof parsed.services !== 'object'
-    ) {
+    if (typeof parsed.postgres?.password !== 'string' || typeof parsed.services !== 'object') {
       throw new Error('missing fields');
     }
     return parsed as Secrets;

@@ -32,6 +32,15 @@ export interface ServiceStartContext {
   backoff: BackoffPolicy | undefined;
   /** Each instance, before it starts (to watch it and list it). */
   onInstance: (instance: ServiceInstance) => void;
+  /** After the service's setup commands, with a runner for more of its admin commands (not awaited). */
+  afterSetup?: (service: ServiceDefinition, admin: AdminRunner) => void;
+}
+
+const TOKEN_SERVICE = 'token';
+
+/** Client id → secret of every service, for the token service's client-credentials grant. */
+function serviceClients(secrets: Secrets): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets.services).map(([name, s]) => [name, s.clientSecret]));
 }
 
 /**
@@ -39,6 +48,9 @@ export interface ServiceStartContext {
  * seed` (same code and config as the service, event transport included) → its
  * replicas, each waited for until /health/ready answers and it has registered.
  */
+/** Runs one of the service's admin commands with the service's own config (e.g. the demo seed). */
+export type AdminRunner = (args: string[], label: string) => Promise<void>;
+
 export async function bringUpService(
   ctx: ServiceStartContext,
   service: ServiceDefinition,
@@ -58,28 +70,36 @@ export async function bringUpService(
       instanceId: id,
       port,
       registryUrl: ctx.registryUrl,
-      adminToken: ctx.secrets.adminToken,
       events: ctx.events,
+      ...(ctx.secrets.services[service.name]
+        ? { clientSecret: ctx.secrets.services[service.name]!.clientSecret }
+        : {}),
+      ...(service.name === TOKEN_SERVICE ? { serviceClients: serviceClients(ctx.secrets) } : {}),
       ...(databaseUrl ? { databaseUrl } : {}),
     });
 
+  let runAdmin: AdminRunner | undefined;
   if (service.admin) {
     const abort = new AbortController();
     teardown.adopt({ name: `${service.name} admin`, run: async () => abort.abort(new StartupInterrupted()) });
-    for (const command of ['migrate', 'seed']) {
-      const started = Date.now();
-      await runAdminTask({
-        label: `${service.name} ${command}`,
+    const script = join(settings.repoRoot, service.admin);
+    runAdmin = (args, label) =>
+      runAdminTask({
+        label,
         command: ctx.nodePath,
-        args: [join(settings.repoRoot, service.admin), command],
+        args: [script, ...args],
         env: envFor(`${service.name}-admin`, servicePort(settings.basePort, service, 0)),
         cwd: settings.repoRoot,
         logFile: join(settings.paths.logs, `${service.name}-admin.log`),
         signal: abort.signal,
       });
+    for (const command of service.setup ?? ['migrate', 'seed']) {
+      const started = Date.now();
+      await runAdmin([command], `${service.name} ${command}`);
       progress.done(service.name, `admin ${command}`, started);
       teardown.checkpoint();
     }
+    ctx.afterSetup?.(service, runAdmin);
   }
 
   const instances = Array.from({ length: replicas }, (_, i) => {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SERVICES, type ServiceDefinition } from '../catalog.ts';
 import { LauncherError } from '../errors.ts';
-import { loadOrCreateSecrets } from '../home/secrets.ts';
+import { type DemoAccount, loadOrCreateSecrets, type Secrets } from '../home/secrets.ts';
 import { hardenCluster } from '../postgres/provision.ts';
 import { isInitialised, type RunningPostgres } from '../postgres/server.ts';
 import type { HealthCheckerOptions } from '../registry/health-checker.ts';
@@ -13,12 +13,13 @@ import { assertPortsFree } from '../system/ports.ts';
 import { createProgress, type Progress } from '../ui/progress.ts';
 import { bringUpPostgres } from './bring-up-postgres.ts';
 import { bringUpRegistry } from './bring-up-registry.ts';
-import { bringUpService } from './bring-up-service.ts';
+import { type AdminRunner, bringUpService } from './bring-up-service.ts';
 import { bringUpBus, type EventsEnv, eventsTransportFrom } from './events.ts';
 import { watchInstance } from './instance-watch.ts';
 import { takeOverHome } from './previous-run.ts';
 import { planReplicas, portClaims } from './replica-plan.ts';
 import { RunRecord } from './run-record.ts';
+import { DemoSeed } from './seed-demo-accounts.ts';
 import type { ServiceInstance } from './service-instance.ts';
 import { measureMemory, type ProcessStatus, type StatusSnapshot, totals } from './status-snapshot.ts';
 import { StartupInterrupted, Teardown } from './teardown.ts';
@@ -61,6 +62,7 @@ export class Platform {
   #postgres: RunningPostgres | undefined;
   #events: EventsEnv | undefined;
   #record: RunRecord | undefined;
+  #secrets: Secrets | undefined;
 
   constructor(opts: PlatformOptions) {
     this.#opts = opts;
@@ -90,6 +92,11 @@ export class Platform {
       if (service.entryPath && first) return `${first.url}${service.entryPath}`;
     }
     return undefined;
+  }
+
+  /** The demo accounts, once seeded (their passwords are printed by `npm start`). */
+  get demoAccounts(): readonly DemoAccount[] {
+    return this.#secrets?.demo?.seeded ? this.#secrets.demo.accounts : [];
   }
 
   /** The event transport the services were given (known once start() has provisioned it). */
@@ -163,6 +170,7 @@ export class Platform {
     const events = await bringUpBus({ postgresUrl: postgres.url(), secrets, transport, progress, teardown });
     this.#events = events;
 
+    const demo = new DemoSeed({ settings, secrets, progress });
     const context = {
       settings,
       secrets,
@@ -178,6 +186,7 @@ export class Platform {
       // The chassis bounds its own shutdown at SHUTDOWN_TIMEOUT_MS + 10 s; SIGKILL only past that.
       graceMs: this.#opts.graceMs ?? (Number(env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 11_000,
       backoff: this.#opts.backoff,
+      afterSetup: (service: ServiceDefinition, admin: AdminRunner) => demo.begin(service.name, admin),
       onInstance: (instance: ServiceInstance) => {
         watchInstance(instance, { registry: this.registry, progress, isLive: () => this.#live });
         instance.process.on('spawn', () => this.#recordChildren());
@@ -187,6 +196,8 @@ export class Platform {
     await Promise.all(
       this.#catalog.map((service) => bringUpService(context, service, replicas[service.name]!)),
     );
+    await demo.finish();
+    this.#secrets = secrets;
     this.#live = true;
   }
 

@@ -8,7 +8,10 @@ export interface ServiceEnvInput {
   instanceId: string;
   port: number;
   registryUrl: string;
-  adminToken: string;
+  /** This service's client secret at the token service (SERVICE_CLIENT_SECRET). */
+  clientSecret?: string;
+  /** For the token service: every service's client id and secret (SERVICE_CLIENTS). */
+  serviceClients?: Record<string, string>;
   databaseUrl?: string;
   /** The event transport: the bus database's URL, or the RabbitMQ URL from the launcher's environment. */
   events: EventsEnv;
@@ -23,9 +26,15 @@ export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): Nod
     ADVERTISE_URL: `http://127.0.0.1:${input.port}`,
     DISCOVERY: 'registry',
     REGISTRY_URL: input.registryUrl,
-    ADMIN_TOKEN: input.adminToken,
     LOG_LEVEL: base.LOG_LEVEL ?? 'info',
   };
+  if (input.clientSecret) env.SERVICE_CLIENT_SECRET = input.clientSecret;
+  else delete env.SERVICE_CLIENT_SECRET;
+  if (input.serviceClients) {
+    env.SERVICE_CLIENTS = Object.entries(input.serviceClients)
+      .map(([name, secret]) => `${name}=${secret}`)
+      .join(',');
+  } else delete env.SERVICE_CLIENTS;
   if (input.databaseUrl) env.DATABASE_URL = input.databaseUrl;
   else delete env.DATABASE_URL;
   // Exactly the chosen transport's URL: never a stray one from the launcher's environment.

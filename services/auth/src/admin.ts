@@ -1,0 +1,39 @@
+// One-off admin commands: `node src/admin.ts migrate`, `create-account` (see
+// accounts/admin-create-account.ts), `purge` (stale throttle rows and spent tokens; run it from
+// a cron job) and `dead-letters list|show <id>|replay <id>`.
+import { fileURLToPath } from 'node:url';
+import { loadConfig, runAdmin } from '@shopnow/chassis';
+import {
+  EVENTS_MIGRATIONS,
+  eventsConfigSpec,
+  runDeadLetterCommand,
+  transportFromConfig,
+} from '@shopnow/events';
+import { createAccountCommand } from './accounts/admin-create-account.ts';
+import { SERVICE } from './app.ts';
+import { DEFAULT_THROTTLE_RULES } from './domain/throttle.ts';
+import { purgeStale } from './store/purge.ts';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+await runAdmin(process.argv.slice(2), {
+  service: SERVICE,
+  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  migrationPackages: [EVENTS_MIGRATIONS],
+  commands: {
+    'create-account': createAccountCommand({ out, err }),
+    purge: async (_argv, { pool }) => {
+      const result = await purgeStale(pool, new Date(), DEFAULT_THROTTLE_RULES.forgetAfterMs);
+      out(JSON.stringify(result));
+      return 0;
+    },
+    'dead-letters': (argv, { pool, logger, env }) =>
+      runDeadLetterCommand(argv, {
+        db: pool,
+        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
+        out,
+        err,
+      }),
+  },
+});

@@ -1,0 +1,40 @@
+// One-off admin commands: `node src/admin.ts migrate`, `node src/admin.ts rotate-keys` (a new
+// signing key signs from now on; the previous one stays published until its tokens expired) and
+// `node src/admin.ts purge` (expired revocations, sessions over for a day; run it daily) and
+// `node src/admin.ts dead-letters list|show <id>|replay <id>`.
+import { fileURLToPath } from 'node:url';
+import { loadConfig, runAdmin } from '@shopnow/chassis';
+import {
+  EVENTS_MIGRATIONS,
+  eventsConfigSpec,
+  runDeadLetterCommand,
+  transportFromConfig,
+} from '@shopnow/events';
+import { SERVICE } from './app.ts';
+import { rotateKeys } from './keys/key-management.ts';
+import { purgeExpired } from './store/purge.ts';
+
+await runAdmin(process.argv.slice(2), {
+  service: SERVICE,
+  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  migrationPackages: [EVENTS_MIGRATIONS],
+  commands: {
+    'rotate-keys': async (_argv, { pool, logger }) => {
+      const { kid, retired } = await rotateKeys(pool);
+      logger.info({ kid, retired }, 'signing key rotated; replicas sign with it within seconds');
+      process.stdout.write(`${kid}\n`);
+      return 0;
+    },
+    purge: async (_argv, { pool, logger }) => {
+      logger.info(await purgeExpired(pool, new Date()), 'purged');
+      return 0;
+    },
+    'dead-letters': (argv, { pool, logger, env }) =>
+      runDeadLetterCommand(argv, {
+        db: pool,
+        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      }),
+  },
+});

@@ -1,0 +1,32 @@
+// One-off admin commands: `node src/admin.ts migrate`,
+// `node src/admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <e>]`
+// (the launcher's seed makes the first admin with it) and
+// `node src/admin.ts dead-letters list|show <id>|replay <id>`.
+import { fileURLToPath } from 'node:url';
+import { loadConfig, runAdmin } from '@shopnow/chassis';
+import {
+  EVENTS_MIGRATIONS,
+  eventsConfigSpec,
+  runDeadLetterCommand,
+  transportFromConfig,
+} from '@shopnow/events';
+import { grantRoleCommand } from './grant-role-command.ts';
+
+// Not imported from app.ts: the admin process loads no HTTP code.
+const SERVICE = 'user';
+
+await runAdmin(process.argv.slice(2), {
+  service: SERVICE,
+  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  migrationPackages: [EVENTS_MIGRATIONS],
+  commands: {
+    'grant-role': grantRoleCommand(SERVICE),
+    'dead-letters': (argv, { pool, logger, env }) =>
+      runDeadLetterCommand(argv, {
+        db: pool,
+        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      }),
+  },
+});

@@ -1,0 +1,156 @@
+// Shared setup for the user service's integration tests: a fresh database on the real (embedded)
+// Postgres, migrated like production, a second one as the event bus, real access tokens from a
+// test issuer, and the real app on top. Every route the app registers is recorded (onRoute), so
+// tests can walk the route table instead of a hand-kept list.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { type App, createIdentity, migrate } from '@shopnow/chassis';
+import type { Role, Tier } from '@shopnow/contracts';
+import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
+import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import type { LightMyRequestResponse } from 'fastify';
+import type pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { insertRegisteredUser, updateUser } from '../src/store/users.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+export interface UserFixture {
+  app: App;
+  db: TestDatabase;
+  pool: pg.Pool;
+  bus: TestDatabase;
+  issuer: TestTokenIssuer;
+  /** Every route the app registered (HEAD excluded), in registration order. */
+  routes: RegisteredRoute[];
+  newTransport(): Transport;
+  close(): Promise<void>;
+}
+
+/** Migrations as the admin command applies them: chassis, events, then user's own. */
+export async function migrateUser(pool: pg.Pool): Promise<void> {
+  await migrate(pool, { service: 'user', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
+}
+
+export async function startUser(): Promise<UserFixture> {
+  const db = await testDatabase();
+  const bus = await testDatabase();
+  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
+  try {
+    await migrateUser(db.pool);
+    const issuer = await TestTokenIssuer.create();
+    const config = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+    const routes: RegisteredRoute[] = [];
+    const app = await buildApp({
+      transport: newTransport(),
+      config: { ...config, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576, EVENTS_MAX_ATTEMPTS: 2 },
+      db: db.pool,
+      identity: createIdentity({
+        service: 'user',
+        config,
+        keys: issuer.keys,
+        revocations: issuer.revocations,
+      }),
+      onRoute: (route) => {
+        for (const method of [route.method].flat()) {
+          if (method !== 'HEAD') routes.push({ method, url: route.url });
+        }
+      },
+    });
+    await app.ready();
+    return {
+      app,
+      db,
+      pool: db.pool,
+      bus,
+      issuer,
+      routes,
+      newTransport,
+      close: async () => {
+        await app.close();
+        await db.drop();
+        await bus.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    await bus.drop();
+    throw err;
+  }
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+let counter = 0;
+
+/**
+ * A user record (as the registration event makes it, then roles/tier set directly) and an access
+ * token carrying the same roles.
+ */
+export async function createUser(
+  f: UserFixture,
+  options: { roles?: Role[]; tier?: Tier; email?: string; displayName?: string } = {},
+): Promise<TestUser> {
+  const id = randomUUID();
+  counter += 1;
+  const email = options.email ?? `user${counter}-${id.slice(0, 8)}@example.com`;
+  await insertRegisteredUser(f.pool, {
+    userId: id,
+    email,
+    displayName: options.displayName ?? `User ${counter}`,
+  });
+  if (options.roles || options.tier)
+    await updateUser(f.pool, id, { roles: options.roles, tier: options.tier });
+  const token = await f.issuer.user(id, {
+    roles: options.roles ?? ['customer'],
+    tier: options.tier ?? 'free',
+  });
+  return { id, email, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
+export function assertProblem(
+  res: LightMyRequestResponse,
+  status: number,
+  code?: string,
+): { code: string; errors?: Array<{ in: string; field: string; message: string }>; detail?: string } {
+  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  const body = res.json();
+  assert.equal(body.status, status);
+  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
+  if (code !== undefined) assert.equal(body.code, code);
+  return body;
+}
+
+/** The users table as text, to prove a refused request changed nothing. */
+export async function snapshot(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query(
+    `SELECT (SELECT md5(coalesce(string_agg(u::text, '|' ORDER BY id), '')) FROM users u) AS users,
+            (SELECT count(*) FROM outbox) AS outbox`,
+  );
+  return JSON.stringify(rows[0]);
+}
+
+/** The event types in the outbox about `subject`, oldest first, with their data. */
+export async function outboxEvents(
+  pool: pg.Pool,
+  subject: string,
+): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
+  const { rows } = await pool.query<{ type: string; body: string }>(
+    'SELECT type, body FROM outbox WHERE subject = $1 ORDER BY seq',
+    [subject],
+  );
+  return rows.map((row) => ({ type: row.type, data: JSON.parse(row.body).data }));
+}

@@ -1,0 +1,115 @@
+// The service as operators run it: `admin.ts migrate` and `admin.ts grant-role` as one-off
+// commands (the launcher's seed makes the first admin with the latter), and main.ts refusing
+// to start on bad config.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(script: string, args: string[], env: Record<string, string>): Promise<Exit> {
+  const child = spawn(process.execPath, [`${SRC}${script}`, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const [code] = await once(child, 'exit');
+  return { code, stdout, stderr };
+}
+
+let db: TestDatabase;
+before(async () => {
+  db = await testDatabase();
+});
+after(async () => {
+  await db?.drop();
+});
+
+describe('admin.ts', () => {
+  it('migrate creates the tables, and a second run changes nothing', async () => {
+    const first = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url });
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    const again = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url });
+    assert.equal(again.code, 0, again.stderr);
+    const { rows } = await db.pool.query(
+      "SELECT to_regclass('users') AS users, to_regclass('outbox') AS outbox",
+    );
+    assert.deepEqual(rows[0], { users: 'users', outbox: 'outbox' });
+  });
+
+  it('grant-role makes the first admin ahead of registration and publishes user.roles_changed.v1', async () => {
+    const userId = randomUUID();
+    const env = { DATABASE_URL: db.url };
+
+    const noEmail = await run('admin.ts', ['grant-role', '--user-id', userId, '--role', 'admin'], env);
+    assert.equal(noEmail.code, 1);
+    assert.match(noEmail.stderr, /--email/);
+
+    const args = ['grant-role', '--user-id', userId, '--role', 'admin', '--email', 'root@example.com'];
+    const granted = await run('admin.ts', args, env);
+    assert.equal(granted.code, 0, granted.stderr);
+    const out = JSON.parse(granted.stdout.trim().split('\n').at(-1) as string);
+    assert.equal(out.outcome, 'created');
+    assert.deepEqual(out.user.roles, ['customer', 'admin']);
+
+    const repeat = await run('admin.ts', args, env);
+    assert.equal(repeat.code, 0, repeat.stderr);
+    assert.equal(JSON.parse(repeat.stdout.trim().split('\n').at(-1) as string).outcome, 'unchanged');
+
+    const { rows } = await db.pool.query<{ type: string }>('SELECT type FROM outbox WHERE subject = $1', [
+      userId,
+    ]);
+    assert.deepEqual(
+      rows.map((r) => r.type),
+      ['user.roles_changed.v1'],
+    );
+  });
+
+  it('grant-role refuses bad usage with exit 2 and writes nothing', async () => {
+    const env = { DATABASE_URL: db.url };
+    const before = (await db.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n;
+    for (const args of [
+      ['--user-id', 'nope', '--role', 'admin'],
+      ['--user-id', randomUUID(), '--role', 'root'],
+      ['--user-id', randomUUID(), '--role', 'admin', '--email', 'not an email'],
+      ['--user-id', randomUUID(), '--role', 'admin', '--password', 'hunter2'],
+      [],
+    ]) {
+      const res = await run('admin.ts', ['grant-role', ...args], env);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, /usage: admin.ts grant-role/);
+    }
+    assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n, before);
+  });
+
+  it('without DATABASE_URL exits 1 with one line naming it', async () => {
+    const res = await run('admin.ts', ['migrate'], {});
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /DATABASE_URL/);
+  });
+});
+
+describe('main.ts', () => {
+  it('refuses to start without DATABASE_URL: exit 1, one line naming it', async () => {
+    const res = await run('main.ts', [], { PORT: '0' });
+    assert.equal(res.code, 1);
+    assert.match(res.stderr + res.stdout, /DATABASE_URL/);
+  });
+});

@@ -1,0 +1,92 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DemoAccount, type Secrets, writeSecrets } from '../home/secrets.ts';
+import type { LauncherSettings } from '../settings.ts';
+import type { Progress } from '../ui/progress.ts';
+import type { AdminRunner } from './bring-up-service.ts';
+
+/**
+ * The demo people of a new home, once: each an account at auth (its registration event tells the
+ * user, profile and token services), and the admin and support roles granted at user. Passwords were
+ * generated for this home (secrets.json) and are printed by `npm start`; none is written in code.
+ *
+ * Each part runs as soon as its service's database is migrated, beside the services' startup
+ * rather than after it (the events wait in the outboxes until the services relay them). A seed cut
+ * short is resumed at the next start: both commands accept an account or role that exists.
+ */
+export class DemoSeed {
+  readonly #settings: LauncherSettings;
+  readonly #secrets: Secrets;
+  readonly #progress: Progress;
+  readonly #parts = new Map<string, Promise<void>>();
+
+  constructor(options: { settings: LauncherSettings; secrets: Secrets; progress: Progress }) {
+    this.#settings = options.settings;
+    this.#secrets = options.secrets;
+    this.#progress = options.progress;
+  }
+
+  get #pending(): readonly DemoAccount[] | undefined {
+    const demo = this.#secrets.demo;
+    return demo === undefined || demo.seeded ? undefined : demo.accounts;
+  }
+
+  /** Starts this service's part of the seed, if it has one (not awaited here: see finish()). */
+  begin(service: string, admin: AdminRunner): void {
+    const accounts = this.#pending;
+    if (accounts === undefined) return;
+    if (service === 'auth') this.#parts.set(service, this.#createAccounts(accounts, admin));
+    if (service === 'user') this.#parts.set(service, this.#grantRoles(accounts, admin));
+    this.#parts.get(service)?.catch(() => {}); // reported by finish()
+  }
+
+  /** Waits for both parts; once both ran, the home is marked seeded. */
+  async finish(): Promise<void> {
+    if (this.#pending === undefined) return;
+    const started = Date.now();
+    await Promise.all(this.#parts.values());
+    if (!this.#parts.has('auth') || !this.#parts.has('user')) return;
+    this.#secrets.demo!.seeded = true;
+    await writeSecrets(this.#settings.paths.secrets, this.#secrets);
+    const emails = this.#secrets.demo!.accounts.map((a) => a.email).join(', ');
+    this.#progress.done('launcher', `demo accounts: ${emails}`, started);
+  }
+
+  async #createAccounts(accounts: readonly DemoAccount[], auth: AdminRunner): Promise<void> {
+    await Promise.all(
+      accounts.map(async (account, i) => {
+        const passwordFile = join(this.#settings.home, `.demo-password.${process.pid}.${i}`);
+        await writeFile(passwordFile, account.password, { mode: 0o600 });
+        try {
+          await auth(
+            [
+              'create-account',
+              '--user-id',
+              account.userId,
+              '--email',
+              account.email,
+              '--display-name',
+              account.displayName,
+              '--password-file',
+              passwordFile,
+              '--verified',
+            ],
+            `auth create-account ${account.email}`,
+          );
+        } finally {
+          await rm(passwordFile, { force: true });
+        }
+      }),
+    );
+  }
+
+  async #grantRoles(accounts: readonly DemoAccount[], user: AdminRunner): Promise<void> {
+    for (const account of accounts) {
+      if (account.role === 'customer') continue;
+      await user(
+        ['grant-role', '--user-id', account.userId, '--email', account.email, '--role', account.role],
+        `user grant-role ${account.role} ${account.email}`,
+      );
+    }
+  }
+}
