@@ -51,6 +51,7 @@ export {
   type StoredResponse,
   withIdempotency,
 } from './idempotency.ts';
+export { runWrite } from './idempotent-write.ts';
 export * from './identity/index.ts';
 export { createLogger, type Logger, type LoggerConfig } from './logging.ts';
 export { Counter, Gauge, Histogram, Registry } from './metrics.ts';

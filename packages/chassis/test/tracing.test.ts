@@ -93,9 +93,17 @@ test('with an OTLP endpoint, a request carrying traceparent exports server, pg a
     assert.notEqual(forwarded.split('-')[2], PARENT_ID);
     assert.equal(downstream.received.at(-1)?.headers['x-request-id'], 'fixture-request');
 
-    // Exports are batched; on a loaded CI machine they can take seconds to arrive.
-    for (let i = 0; i < 300 && exportedSpans().filter((s) => s.traceId === TRACE_ID).length < 3; i++)
-      await sleep(50);
+    // Exports are batched (the server span, ending last, may come in a later batch); on a loaded
+    // CI machine they can take seconds to arrive. Wait for each kind the assertions look for.
+    const arrived = () => {
+      const inTrace = exportedSpans().filter((s) => s.traceId === TRACE_ID);
+      return (
+        inTrace.some((s) => s.kind === 2) &&
+        inTrace.some((s) => s.kind === 3) &&
+        inTrace.some((s) => /select|pg/i.test(s.name))
+      );
+    };
+    for (let i = 0; i < 300 && !arrived(); i++) await sleep(50);
     const spans = exportedSpans().filter((span) => span.traceId === TRACE_ID);
     const server = spans.find((span) => span.kind === 2);
     assert.equal(server?.parentSpanId, PARENT_ID, 'no server span under the incoming parent');

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   type App,
-  createApp,
   createIdentity,
   createServiceClient,
   type Discovery,
@@ -13,11 +12,10 @@ import {
   type ServiceClient,
 } from '@shopnow/chassis';
 import {
-  Events,
-  type EventsConfig,
+  createServiceApp,
   registerDeadLetterRoutes,
+  type ServiceAppConfig,
   type Transport,
-  transportFromConfig,
 } from '@shopnow/events';
 import type pg from 'pg';
 import pkg from '../package.json' with { type: 'json' };
@@ -37,8 +35,7 @@ import { type SessionOpener, tokenServiceSessions } from './sessions/token-sessi
 export const SERVICE = 'auth';
 
 export interface BuildAppDeps {
-  config: AuthAppConfig &
-    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
+  config: AuthAppConfig & ServiceAppConfig;
   db: pg.Pool | undefined;
   discovery?: Discovery;
   logger?: Logger;
@@ -59,32 +56,19 @@ export interface BuildAppDeps {
 export async function buildApp(deps: BuildAppDeps): Promise<App> {
   const { config, db, logger, discovery } = deps;
   if (db === undefined) throw new Error('auth needs a database: set DATABASE_URL');
-  const app = await createApp({
+  const { app, events, transport } = await createServiceApp({
     service: SERVICE,
     version: pkg.version,
     description:
       'Credentials: registration, login with throttling, email verification, password reset and change',
-    logger,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
+    config,
     db,
-    readiness: { events: () => transport.check() },
+    logger,
+    transport: deps.transport,
+    catalog: authCatalog,
+    subscriptions: authSubscriptions,
   });
   const log = app.log as unknown as Logger;
-  const transport = deps.transport ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, log);
-  const events = new Events({
-    service: SERVICE,
-    db,
-    transport,
-    catalog: authCatalog,
-    logger: log,
-    metrics: app.shopnow.metrics,
-    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
-    concurrency: config.EVENTS_CONCURRENCY,
-  });
-  for (const subscription of authSubscriptions) events.subscribe(subscription);
-  app.addHook('onReady', () => events.start());
-  app.addHook('onClose', () => events.stop());
 
   const identity = deps.identity ?? createIdentity({ service: SERVICE, config, discovery, logger: log });
   identity.register(app);

@@ -2,7 +2,6 @@
 // its events. Used by main.ts and tests.
 import {
   type App,
-  createApp,
   createIdentity,
   type Discovery,
   type IdentityKit,
@@ -10,11 +9,10 @@ import {
   requireRoles,
 } from '@shopnow/chassis';
 import {
-  Events,
-  type EventsConfig,
+  createServiceApp,
   registerDeadLetterRoutes,
+  type ServiceAppConfig,
   type Transport,
-  transportFromConfig,
 } from '@shopnow/events';
 import type pg from 'pg';
 import pkg from '../package.json' with { type: 'json' };
@@ -34,8 +32,7 @@ import { registerSearchRoutes } from './http/search-routes.ts';
 export const SERVICE = 'product';
 
 export interface BuildAppDeps {
-  config: ProductAppConfig &
-    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
+  config: ProductAppConfig & ServiceAppConfig;
   db: pg.Pool | undefined;
   /** How the token service is reached (its keys and revocations). */
   discovery?: Discovery;
@@ -55,37 +52,20 @@ export async function buildApp({
   identity: kit,
 }: BuildAppDeps): Promise<App> {
   if (db === undefined) throw new Error('product needs a database: set DATABASE_URL');
-  const app = await createApp({
+  const { app, events, transport } = await createServiceApp({
     service: SERVICE,
     version: pkg.version,
     description: 'Catalog, categories, prices, search, reviews and ratings',
-    logger,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
+    config,
     db,
-    readiness: { events: () => transport.check() },
+    logger,
+    transport: given,
+    catalog: productCatalog,
+    subscriptions: productSubscriptions,
   });
   // Before any route: every request's bearer token is verified and forged X-User-* headers dropped.
   const identity = kit ?? createIdentity({ service: SERVICE, config, discovery, logger });
   identity.register(app);
-
-  const transport =
-    given ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, app.log as unknown as Logger);
-  const events = new Events({
-    service: SERVICE,
-    db,
-    transport,
-    catalog: productCatalog,
-    logger: app.log as unknown as Logger,
-    metrics: app.shopnow.metrics,
-    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
-    concurrency: config.EVENTS_CONCURRENCY,
-  });
-  for (const subscription of productSubscriptions) events.subscribe(subscription);
-  // Consumers and the outbox relay run while the app does: started when it is ready, stopped
-  // after in-flight requests have drained (Fastify runs onClose after the server closed).
-  app.addHook('onReady', () => events.start());
-  app.addHook('onClose', () => events.stop());
 
   const deps: RouteDeps = {
     db,

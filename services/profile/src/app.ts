@@ -2,7 +2,6 @@
 // preferences routes, and the registration event. Used by main.ts and tests.
 import {
   type App,
-  createApp,
   createIdentity,
   type Discovery,
   type IdentityKit,
@@ -10,11 +9,10 @@ import {
   requireRoles,
 } from '@shopnow/chassis';
 import {
-  Events,
-  type EventsConfig,
+  createServiceApp,
   registerDeadLetterRoutes,
+  type ServiceAppConfig,
   type Transport,
-  transportFromConfig,
 } from '@shopnow/events';
 import type { RouteOptions } from 'fastify';
 import type pg from 'pg';
@@ -30,8 +28,7 @@ import { registerPreferencesRoutes } from './http/preferences-routes.ts';
 export const SERVICE = 'profile';
 
 export interface BuildAppDeps {
-  config: ProfileAppConfig &
-    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
+  config: ProfileAppConfig & ServiceAppConfig;
   db: pg.Pool | undefined;
   /** Reaches the token service (keys, revocations) when no identity kit is given. */
   discovery?: Discovery;
@@ -47,38 +44,20 @@ export interface BuildAppDeps {
 export async function buildApp(deps: BuildAppDeps): Promise<App> {
   const { config, db, discovery, logger } = deps;
   if (db === undefined) throw new Error('profile needs a database: set DATABASE_URL');
-  const app = await createApp({
+  const { app, transport } = await createServiceApp({
     service: SERVICE,
     version: pkg.version,
     description: 'Addresses and preferences of each user',
-    logger,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
+    config,
     db,
-    readiness: { events: () => transport.check() },
+    logger,
+    transport: deps.transport,
+    catalog: profileCatalog,
+    subscriptions: profileSubscriptions,
+    onRoute: deps.onRoute,
   });
-  if (deps.onRoute !== undefined) app.addHook('onRoute', deps.onRoute);
   const identity = deps.identity ?? createIdentity({ service: SERVICE, config, discovery, logger });
   identity.register(app);
-
-  const transport =
-    deps.transport ??
-    transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, app.log as unknown as Logger);
-  const events = new Events({
-    service: SERVICE,
-    db,
-    transport,
-    catalog: profileCatalog,
-    logger: app.log as unknown as Logger,
-    metrics: app.shopnow.metrics,
-    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
-    concurrency: config.EVENTS_CONCURRENCY,
-  });
-  for (const subscription of profileSubscriptions) events.subscribe(subscription);
-  // Consumers run while the app does: started when it is ready, stopped after in-flight
-  // requests have drained (Fastify runs onClose after the server closed).
-  app.addHook('onReady', () => events.start());
-  app.addHook('onClose', () => events.stop());
 
   const routeDeps: RouteDeps = { db };
   // Every /profiles route sits behind the one access rule (src/http/access.ts), checked before

@@ -2,7 +2,6 @@
 // revocations, service credentials and API keys. Used by main.ts and tests.
 import {
   type App,
-  createApp,
   createIdentity,
   type Discovery,
   type IdentityKit,
@@ -11,13 +10,13 @@ import {
   requireRoles,
 } from '@shopnow/chassis';
 import {
-  Events,
-  type EventsConfig,
+  createServiceApp,
   registerDeadLetterRoutes,
+  type ServiceAppConfig,
   type Subscription,
   type Transport,
-  transportFromConfig,
 } from '@shopnow/events';
+import type { onRouteHookHandler } from 'fastify';
 import type pg from 'pg';
 import pkg from '../package.json' with { type: 'json' };
 import type { TokenAppConfig } from './config.ts';
@@ -40,8 +39,7 @@ import { createTokenMinter } from './tokens/access-token.ts';
 export const SERVICE = 'token';
 
 export interface BuildAppDeps {
-  config: TokenAppConfig &
-    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
+  config: TokenAppConfig & ServiceAppConfig;
   db: pg.Pool | undefined;
   discovery?: Discovery;
   logger?: Logger;
@@ -53,35 +51,27 @@ export interface BuildAppDeps {
   retiredKeyWindowMs?: number;
   /** Reuse grace window of rotated refresh tokens. Default 10 s. */
   refreshGraceMs?: number;
+  /** Sees every route as it is registered (tests walk the route table with it). */
+  onRoute?: onRouteHookHandler;
 }
 
 export async function buildApp(deps: BuildAppDeps): Promise<App> {
   const { config, db, logger } = deps;
   if (db === undefined) throw new Error('token needs a database: set DATABASE_URL');
-  const app = await createApp({
+  const { app, events, transport } = await createServiceApp({
     service: SERVICE,
     version: pkg.version,
     description:
       'Access tokens (EdDSA JWT, JWKS), sessions with refresh-token rotation, revocations, API keys',
-    logger,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
+    config,
     db,
-    readiness: { events: () => transport.check() },
+    logger,
+    transport: deps.transport,
+    catalog: tokenCatalog,
+    subscriptions: (events) => tokenSubscriptions(events) as readonly Subscription[],
+    onRoute: deps.onRoute,
   });
   const log = app.log as unknown as Logger;
-  const transport = deps.transport ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, log);
-  const events = new Events({
-    service: SERVICE,
-    db,
-    transport,
-    catalog: tokenCatalog,
-    logger: log,
-    metrics: app.shopnow.metrics,
-    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
-    concurrency: config.EVENTS_CONCURRENCY,
-  });
-  for (const subscription of tokenSubscriptions(events)) events.subscribe(subscription as Subscription);
 
   const keys = new KeyRing({
     db,
@@ -99,16 +89,15 @@ export async function buildApp(deps: BuildAppDeps): Promise<App> {
     revocations: revocations.list,
   });
 
-  // A first key before anything signs; then keys, revocations and events run while the app does.
+  // A first key before anything signs; keys and revocations run while the app does (events too:
+  // createServiceApp).
   app.addHook('onReady', async () => {
     const created = await ensureActiveKey(db);
     if (created !== undefined) app.log.info({ kid: created }, 'created the first signing key');
     await keys.start();
     await revocations.start();
-    await events.start();
   });
   app.addHook('onClose', async () => {
-    await events.stop();
     revocations.stop();
     keys.stop();
   });

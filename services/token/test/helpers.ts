@@ -63,7 +63,7 @@ export async function migrateToken(pool: pg.Pool): Promise<void> {
 }
 
 export async function startToken(
-  options: Pick<BuildAppDeps, 'retiredKeyWindowMs' | 'keyCacheMs' | 'refreshGraceMs'> = {},
+  options: Pick<BuildAppDeps, 'retiredKeyWindowMs' | 'keyCacheMs' | 'refreshGraceMs' | 'onRoute'> = {},
 ): Promise<TokenFixture> {
   const db = await testDatabase();
   const bus = await testDatabase();

@@ -2,20 +2,12 @@
 // Used by main.ts and tests.
 
 import type { Discovery } from '@shopnow/chassis';
+import { type App, createIdentity, type IdentityKit, type Logger, requireRoles } from '@shopnow/chassis';
 import {
-  type App,
-  createApp,
-  createIdentity,
-  type IdentityKit,
-  type Logger,
-  requireRoles,
-} from '@shopnow/chassis';
-import {
-  Events,
-  type EventsConfig,
+  createServiceApp,
   registerDeadLetterRoutes,
+  type ServiceAppConfig,
   type Transport,
-  transportFromConfig,
 } from '@shopnow/events';
 import type { onRouteHookHandler } from 'fastify';
 import type pg from 'pg';
@@ -32,8 +24,7 @@ import { registerUserRoutes } from './http/user-routes.ts';
 export const SERVICE = 'user';
 
 export interface BuildAppDeps {
-  config: UserAppConfig &
-    Partial<EventsConfig> & { EVENTS_MAX_ATTEMPTS?: number; EVENTS_CONCURRENCY?: number };
+  config: UserAppConfig & ServiceAppConfig;
   db: pg.Pool | undefined;
   /** How the token service is reached (keys, revocations, this service's own token). */
   discovery?: Discovery;
@@ -56,37 +47,20 @@ export async function buildApp({
   onRoute,
 }: BuildAppDeps): Promise<App> {
   if (db === undefined) throw new Error('user needs a database: set DATABASE_URL');
-  const app = await createApp({
+  const { app, events, transport } = await createServiceApp({
     service: SERVICE,
     version: pkg.version,
     description: 'User records: name, email, roles, tier, status; admin user management',
-    logger,
-    logLevel: config.LOG_LEVEL,
-    bodyLimit: config.BODY_LIMIT_BYTES,
+    config,
     db,
-    readiness: { events: () => transport.check() },
+    logger,
+    transport: given,
+    catalog: userCatalog,
+    subscriptions: userSubscriptions,
+    onRoute,
   });
-  if (onRoute) app.addHook('onRoute', onRoute);
   const identity = kit ?? createIdentity({ service: SERVICE, config, discovery, logger });
   identity.register(app);
-
-  const transport =
-    given ?? transportFromConfig({ EVENTS_TRANSPORT: 'postgres', ...config }, app.log as unknown as Logger);
-  const events = new Events({
-    service: SERVICE,
-    db,
-    transport,
-    catalog: userCatalog,
-    logger: app.log as unknown as Logger,
-    metrics: app.shopnow.metrics,
-    retry: { maxAttempts: config.EVENTS_MAX_ATTEMPTS },
-    concurrency: config.EVENTS_CONCURRENCY,
-  });
-  for (const subscription of userSubscriptions) events.subscribe(subscription);
-  // Consumers and the outbox relay run while the app does: started when it is ready, stopped
-  // after in-flight requests have drained (Fastify runs onClose after the server closed).
-  app.addHook('onReady', () => events.start());
-  app.addHook('onClose', () => events.stop());
 
   const routeDeps: RouteDeps = { db, events };
   registerMeRoutes(app, routeDeps);

@@ -6,7 +6,7 @@
 // real row, and PATCH {"active": true} brings the product back.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError, commonErrors, requireRoles } from '@shopnow/chassis';
+import { AppError, commonErrors, requireRoles, runWrite } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import {
   type InputProblem,
@@ -27,7 +27,6 @@ import {
   Product,
   UpdateProductBody,
 } from './schemas.ts';
-import { runWrite } from './write.ts';
 
 const SCOPE = 'product-admin';
 const TAGS = ['admin'];

@@ -2,7 +2,7 @@
 // signed-in user). The author is the verified token's subject, never anything the client names.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError, commonErrors, requireUser, userOf } from '@shopnow/chassis';
+import { AppError, commonErrors, requireUser, runWrite, userOf } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
 import { decodeReviewCursor, encodeReviewCursor } from '../domain/review-cursor.ts';
@@ -18,7 +18,6 @@ import {
   ReviewCreated,
   ReviewPage,
 } from './schemas.ts';
-import { runWrite } from './write.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -2,7 +2,7 @@
 // The first address a user adds becomes both defaults; a default moves with its own route, in one
 // transaction; deleting a default leaves the user without one until they choose another.
 import { randomUUID } from 'node:crypto';
-import { type App, AppError } from '@shopnow/chassis';
+import { type App, AppError, runWrite } from '@shopnow/chassis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { changeAddress, MAX_ADDRESSES_PER_USER, prepareAddress } from '../domain/address.ts';
 import { notFound, profileErrors, ruleErrors } from '../errors.ts';
@@ -31,7 +31,7 @@ import {
   ProfileParams,
   WriteHeaders,
 } from './schemas.ts';
-import { runWrite, writeScope } from './write.ts';
+import { writeScope } from './write.ts';
 
 const TAGS = ['addresses'];
 const LIST = '/profiles/:userId/addresses';

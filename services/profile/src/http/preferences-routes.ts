@@ -3,6 +3,7 @@
 // read stores them (lazy creation); another caller's read (admin, support, a service) only shows
 // them, so looking up an id nobody registered never invents a profile.
 import type { App } from '@shopnow/chassis';
+import { runWrite } from '@shopnow/chassis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   changePreferences,
@@ -28,7 +29,7 @@ import {
   ReplacePreferencesBody,
   WriteHeaders,
 } from './schemas.ts';
-import { runWrite, writeScope } from './write.ts';
+import { writeScope } from './write.ts';
 
 const TAGS = ['preferences'];
 const PATH = '/profiles/:userId/preferences';

@@ -1,6 +1,6 @@
 // Admin changes to a user: roles, tier, suspension. Each change and its event commit together
 // (outbox); a change to what is already there publishes nothing. Support staff get 403.
-import { type App, requireRoles, userOf } from '@shopnow/chassis';
+import { type App, requireRoles, runWrite, userOf } from '@shopnow/chassis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import {
@@ -23,7 +23,6 @@ import {
   TierBody,
   User,
 } from './schemas.ts';
-import { runWrite } from './write.ts';
 
 const TAGS = ['admin'];
 const AUTH_NOTE = 'Requires the role admin.';

@@ -1,13 +1,14 @@
-// Every write runs in one transaction; with an Idempotency-Key header it runs through the
-// chassis's withIdempotency (repeat → first result, different request → 422, in flight → 409).
-import { requestFingerprint, type StoredResponse, withIdempotency, withTransaction } from '@shopnow/chassis';
+// Every write runs in one transaction; with an Idempotency-Key header it runs through
+// withIdempotency (repeat → first result, different request → 422, in flight → 409).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import { withTransaction } from './db/pool.ts';
+import { requestFingerprint, type StoredResponse, withIdempotency } from './idempotency.ts';
 
 /**
- * Runs `write` once per Idempotency-Key within `scope` ("user-admin:<actor>", "user-self:<id>"):
- * the fingerprint covers method, route, params and body, so a reused key with another
- * request is refused. A replay is marked with `Idempotent-Replayed: true`.
+ * Runs `write` once per Idempotency-Key within `scope` (e.g. "product-admin", "reviews:<user>"):
+ * the fingerprint covers method, route, params and body, so a reused key with another request is
+ * refused. A replay is marked with `Idempotent-Replayed: true`.
  */
 export async function runWrite<B>(
   db: pg.Pool,
