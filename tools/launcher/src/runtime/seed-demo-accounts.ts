@@ -19,6 +19,7 @@ export class DemoSeed {
   readonly #secrets: Secrets;
   readonly #progress: Progress;
   readonly #parts = new Map<string, Promise<void>>();
+  #startedAt: number | undefined;
 
   constructor(options: { settings: LauncherSettings; secrets: Secrets; progress: Progress }) {
     this.#settings = options.settings;
@@ -35,6 +36,7 @@ export class DemoSeed {
   begin(service: string, admin: AdminRunner): void {
     const accounts = this.#pending;
     if (accounts === undefined) return;
+    this.#startedAt ??= Date.now();
     if (service === 'auth') this.#parts.set(service, this.#createAccounts(accounts, admin));
     if (service === 'user') this.#parts.set(service, this.#grantRoles(accounts, admin));
     this.#parts.get(service)?.catch(() => {}); // reported by finish()
@@ -43,13 +45,12 @@ export class DemoSeed {
   /** Waits for both parts; once both ran, the home is marked seeded. */
   async finish(): Promise<void> {
     if (this.#pending === undefined) return;
-    const started = Date.now();
     await Promise.all(this.#parts.values());
     if (!this.#parts.has('auth') || !this.#parts.has('user')) return;
     this.#secrets.demo!.seeded = true;
     await writeSecrets(this.#settings.paths.secrets, this.#secrets);
     const emails = this.#secrets.demo!.accounts.map((a) => a.email).join(', ');
-    this.#progress.done('launcher', `demo accounts: ${emails}`, started);
+    this.#progress.done('launcher', `demo accounts: ${emails}`, this.#startedAt ?? Date.now());
   }
 
   async #createAccounts(accounts: readonly DemoAccount[], auth: AdminRunner): Promise<void> {
