@@ -56,6 +56,14 @@ export class AppError extends Error {
   }
 }
 
+/** Where in the request a field error points, as validation errors say it. */
+export type RequestPart = 'body' | 'querystring' | 'params' | 'headers';
+
+/** An AppError naming the offending field the way validation errors do (`errors: [{in, field, message}]`). */
+export function fieldError(def: ErrorDef, part: RequestPart, field: string, message: string): AppError {
+  return new AppError(def, `${field} ${message}`, { errors: [{ in: part, field, message }] });
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

@@ -23,6 +23,7 @@ export {
   url,
 } from './config.ts';
 export { getRequestContext, type RequestContext, runWithRequestContext } from './context.ts';
+export { clientDataError, type DbErrorMapping, translatingDbErrors } from './db/client-errors.ts';
 export {
   CHASSIS_MIGRATIONS_DIR,
   type MigrateOptions,
@@ -39,7 +40,9 @@ export {
   defineErrors,
   type ErrorDef,
   errorForStatus,
+  fieldError,
   isAppError,
+  type RequestPart,
 } from './errors.ts';
 export type { HealthOptions, ReadinessCheck } from './health.ts';
 export * from './http-client/index.ts';

@@ -1,5 +1,5 @@
 // Everything the auth service may refuse, with stable codes (see README).
-import { AppError, defineErrors, type ErrorDef } from '@shopnow/chassis';
+import { defineErrors } from '@shopnow/chassis';
 
 export const authErrors = defineErrors({
   'auth.invalid_credentials': { status: 401, title: 'Invalid credentials' },
@@ -14,10 +14,3 @@ export const authErrors = defineErrors({
 export const INVALID_CREDENTIALS_DETAIL = 'The email or password is incorrect';
 /** The one answer to a throttled login, whether or not the account exists. */
 export const TOO_MANY_ATTEMPTS_DETAIL = 'Too many failed sign-in attempts; try again later';
-
-type Part = 'body' | 'querystring' | 'params' | 'headers';
-
-/** An AppError naming the offending field the way validation errors do (`errors: [{in, field, message}]`). */
-export function fieldError(def: ErrorDef, part: Part, field: string, message: string): AppError {
-  return new AppError(def, `${field} ${message}`, { errors: [{ in: part, field, message }] });
-}

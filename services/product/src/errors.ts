@@ -1,5 +1,5 @@
 // Everything the product service may refuse, with stable codes (see docs/api).
-import { AppError, defineErrors, type ErrorDef } from '@shopnow/chassis';
+import { defineErrors } from '@shopnow/chassis';
 
 export const productErrors = defineErrors({
   'product.not_found': { status: 404, title: 'Product not found' },
@@ -12,10 +12,3 @@ export const productErrors = defineErrors({
   'product.invalid_search': { status: 400, title: 'The search query has nothing to search for' },
   'product.already_reviewed': { status: 409, title: 'This user has already reviewed this product' },
 });
-
-type Part = 'body' | 'querystring' | 'params' | 'headers';
-
-/** An AppError naming the offending field the way validation errors do (`errors: [{in, field, message}]`). */
-export function fieldError(def: ErrorDef, part: Part, field: string, message: string): AppError {
-  return new AppError(def, `${field} ${message}`, { errors: [{ in: part, field, message }] });
-}

@@ -1,5 +1,5 @@
 // Everything the profile service may refuse, with stable codes (see README).
-import { AppError, commonErrors, defineErrors, type ErrorDef } from '@shopnow/chassis';
+import { AppError, commonErrors, defineErrors, fieldError } from '@shopnow/chassis';
 import type { FieldProblem } from './domain/field-problem.ts';
 
 export const profileErrors = defineErrors({
@@ -9,13 +9,6 @@ export const profileErrors = defineErrors({
   'profile.invalid_field': { status: 422, title: 'A field breaks a profile rule' },
   'profile.address_limit': { status: 409, title: 'The address book is full' },
 });
-
-type Part = 'body' | 'querystring' | 'params' | 'headers';
-
-/** An AppError naming the offending field the way validation errors do (`errors: [{in, field, message}]`). */
-export function fieldError(def: ErrorDef, part: Part, field: string, message: string): AppError {
-  return new AppError(def, `${field} ${message}`, { errors: [{ in: part, field, message }] });
-}
 
 /** Every domain rule a body breaks, as one 422. */
 export function ruleErrors(problems: readonly FieldProblem[]): AppError {

@@ -1,5 +1,5 @@
 // Everything the user service may refuse, with stable codes (see README).
-import { AppError, defineErrors, type ErrorDef } from '@shopnow/chassis';
+import { AppError, defineErrors } from '@shopnow/chassis';
 
 export const userErrors = defineErrors({
   // Also the answer for another user's record: a 404 does not confirm that the id exists.
@@ -13,13 +13,6 @@ export const userErrors = defineErrors({
   'user.not_active': { status: 409, title: 'Only an active user can be suspended' },
   'user.not_suspended': { status: 409, title: 'Only a suspended user can be reactivated' },
 });
-
-type Part = 'body' | 'querystring' | 'params' | 'headers';
-
-/** An AppError naming the offending field the way validation errors do (`errors: [{in, field, message}]`). */
-export function fieldError(def: ErrorDef, part: Part, field: string, message: string): AppError {
-  return new AppError(def, `${field} ${message}`, { errors: [{ in: part, field, message }] });
-}
 
 export function userNotFound(id: string): AppError {
   return new AppError(userErrors['user.not_found'], `No user ${id}`);

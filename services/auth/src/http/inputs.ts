@@ -1,7 +1,8 @@
+import { fieldError } from '@shopnow/chassis';
 // Turning request fields into domain values, refusing with the field's name when they are not.
 import { normaliseEmail } from '../domain/email.ts';
 import { checkPassword } from '../domain/password-policy.ts';
-import { authErrors, fieldError } from '../errors.ts';
+import { authErrors } from '../errors.ts';
 import { isCommonPassword } from '../passwords/common-passwords.ts';
 
 export function emailFrom(raw: string, field = '/email'): string {

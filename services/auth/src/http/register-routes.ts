@@ -2,10 +2,10 @@
 // ASVS V6.3.8). The password is hashed either way so the two take about as long; the owner of a
 // taken address learns of the attempt by email (auth.registration_repeated.v1).
 import { randomUUID } from 'node:crypto';
-import { type App, commonErrors, withTransaction } from '@shopnow/chassis';
+import { type App, commonErrors, fieldError, withTransaction } from '@shopnow/chassis';
 import { AuthRegistrationRepeatedV1 } from '@shopnow/contracts';
 import { createAccount } from '../accounts/create-account.ts';
-import { fieldError } from '../errors.ts';
+
 import { hashPassword } from '../passwords/argon2.ts';
 import type { RouteDeps } from './deps.ts';
 import { assertPasswordAllowed, emailFrom } from './inputs.ts';

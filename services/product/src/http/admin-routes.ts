@@ -6,7 +6,7 @@
 // real row, and PATCH {"active": true} brings the product back.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError, commonErrors, requireRoles, runWrite } from '@shopnow/chassis';
+import { AppError, commonErrors, fieldError, requireRoles, runWrite } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import {
   type InputProblem,
@@ -14,7 +14,7 @@ import {
   prepareChanges,
   prepareNewProduct,
 } from '../domain/product-input.ts';
-import { fieldError, productErrors } from '../errors.ts';
+import { productErrors } from '../errors.ts';
 import { publishChanges, publishCreated } from '../events/publish-product-events.ts';
 import { translatingConstraints } from '../store/pg-errors.ts';
 import { deactivateProduct, findProductById, insertProduct, updateProduct } from '../store/products.ts';

@@ -1,3 +1,4 @@
+import { fieldError } from '@shopnow/chassis';
 // Public catalog reads: list (cursor paged, filtered, sorted), get by id (cached, ETag) or slug.
 
 import type { App } from '@shopnow/chassis';
@@ -6,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { toCachedBody } from '../cache/product-cache.ts';
 import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
 import { DEFAULT_PRODUCT_SORT, decodeProductCursor, encodeProductCursor } from '../domain/product-sort.ts';
-import { fieldError, productErrors } from '../errors.ts';
+import { productErrors } from '../errors.ts';
 import { findProductById, findProductBySlug, listProducts } from '../store/products.ts';
 import type { RouteDeps } from './deps.ts';
 import { sendWithEtag } from './etag.ts';

@@ -2,11 +2,11 @@
 // signed-in user). The author is the verified token's subject, never anything the client names.
 import { randomUUID } from 'node:crypto';
 import type { App } from '@shopnow/chassis';
-import { AppError, commonErrors, requireUser, runWrite, userOf } from '@shopnow/chassis';
+import { AppError, commonErrors, fieldError, requireUser, runWrite, userOf } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
 import { decodeReviewCursor, encodeReviewCursor } from '../domain/review-cursor.ts';
-import { fieldError, productErrors } from '../errors.ts';
+import { productErrors } from '../errors.ts';
 import { findProductById } from '../store/products.ts';
 import { addReview, listReviews } from '../store/reviews.ts';
 import type { RouteDeps } from './deps.ts';

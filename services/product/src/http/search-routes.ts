@@ -1,8 +1,9 @@
 // GET /products/search: ranked full text first, trigram similarity when that finds too little.
 import type { App } from '@shopnow/chassis';
+import { fieldError } from '@shopnow/chassis';
 import { DEFAULT_PAGE_SIZE } from '../domain/paging.ts';
 import { fuzzyTopUp, normaliseSearchQuery } from '../domain/search-query.ts';
-import { fieldError, productErrors } from '../errors.ts';
+import { productErrors } from '../errors.ts';
 import { fullTextSearch, fuzzySearch } from '../store/search.ts';
 import type { RouteDeps } from './deps.ts';
 import { SearchQuery, SearchResult } from './schemas.ts';

@@ -2,7 +2,7 @@
 // The first address a user adds becomes both defaults; a default moves with its own route, in one
 // transaction; deleting a default leaves the user without one until they choose another.
 import { randomUUID } from 'node:crypto';
-import { type App, AppError, runWrite } from '@shopnow/chassis';
+import { type App, AppError, runWrite, translatingDbErrors } from '@shopnow/chassis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { changeAddress, MAX_ADDRESSES_PER_USER, prepareAddress } from '../domain/address.ts';
 import { notFound, profileErrors, ruleErrors } from '../errors.ts';
@@ -17,7 +17,6 @@ import {
   moveDefault,
   updateAddress,
 } from '../store/addresses.ts';
-import { translatingConstraints } from '../store/pg-errors.ts';
 import { profileUserOf } from './access.ts';
 import type { RouteDeps } from './deps.ts';
 import { refuseBody } from './no-body.ts';
@@ -87,9 +86,7 @@ export function registerAddressRoutes(app: App, { db }: RouteDeps): void {
         }
         const fields = prepared.value;
         const id = randomUUID();
-        return translatingConstraints(() =>
-          insertAddress(tx, { id, userId, fields, isDefault: count === 0 }),
-        );
+        return translatingDbErrors(() => insertAddress(tx, { id, userId, fields, isDefault: count === 0 }));
       });
       const created = body;
       return reply.code(201).header('location', `/profiles/${userId}/addresses/${created.id}`).send(created);
@@ -135,9 +132,7 @@ export function registerAddressRoutes(app: App, { db }: RouteDeps): void {
         if (current === undefined) throw notFound();
         const changed = changeAddress(current, request.body);
         if (!changed.ok) throw ruleErrors(changed.problems);
-        const updated = await translatingConstraints(() =>
-          updateAddress(tx, userId, addressId, changed.value),
-        );
+        const updated = await translatingDbErrors(() => updateAddress(tx, userId, addressId, changed.value));
         if (updated === undefined) throw notFound();
         return updated;
       });

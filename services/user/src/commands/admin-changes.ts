@@ -1,7 +1,7 @@
 // An admin's changes to a user, each in the caller's transaction: lock the row, let the domain
 // plan the change, write it and publish its event through the outbox (both or neither). A no-op
 // writes and publishes nothing; a refusal throws the catalog error.
-import { AppError, commonErrors } from '@shopnow/chassis';
+import { AppError, commonErrors, fieldError } from '@shopnow/chassis';
 import type pg from 'pg';
 import { meaningfulText } from '../domain/text.ts';
 import {
@@ -14,7 +14,7 @@ import {
   type Refusal,
 } from '../domain/transitions.ts';
 import type { Tier, User } from '../domain/user.ts';
-import { fieldError, userErrors, userNotFound } from '../errors.ts';
+import { userErrors, userNotFound } from '../errors.ts';
 import {
   type Publisher,
   publishReactivated,

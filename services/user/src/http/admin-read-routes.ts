@@ -1,7 +1,7 @@
 // The admin user list: search, filters and cursor paging. Support staff may read it too.
-import { type App, requireRoles } from '@shopnow/chassis';
+import { type App, fieldError, requireRoles } from '@shopnow/chassis';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type UserKey } from '../domain/paging.ts';
-import { fieldError, userErrors } from '../errors.ts';
+import { userErrors } from '../errors.ts';
 import { listUsers } from '../store/users.ts';
 import type { RouteDeps } from './deps.ts';
 import { ListUsersQuery, UserPage } from './schemas.ts';

@@ -1,9 +1,9 @@
 // Self-service: a signed-in user reads their record and changes their display name. Nothing
 // else is theirs to change: the body schema refuses roles, tier, status, email and id.
-import { type App, requireUser, runWrite, userOf } from '@shopnow/chassis';
+import { type App, fieldError, requireUser, runWrite, userOf } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { meaningfulText } from '../domain/text.ts';
-import { fieldError, throwUserNotFound, userErrors } from '../errors.ts';
+import { throwUserNotFound, userErrors } from '../errors.ts';
 import { findUserById, updateUser } from '../store/users.ts';
 import type { RouteDeps } from './deps.ts';
 import { IdempotencyHeaders, NoQuery, UpdateMeBody, User } from './schemas.ts';
