@@ -16,6 +16,7 @@ export type { RetryPolicy } from './inbox/process-delivery.ts';
 export { EVENTS_MIGRATIONS } from './migrations.ts';
 export { type NewEvent, OUTBOX_CHANNEL } from './outbox/publish.ts';
 export type { RelayOptions } from './outbox/relay.ts';
+export { outboxOnlyEvents } from './outbox-only.ts';
 export {
   createServiceApp,
   type ServiceApp,

@@ -3,9 +3,10 @@
 // user is unknown and no --email was given, 2 bad usage.
 import { parseArgs } from 'node:util';
 import type { AdminCommand } from '@shopnow/chassis';
+import { outboxOnlyEvents } from '@shopnow/events';
 import { grantRole } from './commands/grant-role.ts';
 import { isRole, MAX_EMAIL_LENGTH } from './domain/user.ts';
-import { outboxOnlyEvents } from './events/outbox-only.ts';
+import { userCatalog } from './events/catalog.ts';
 
 const USAGE = 'usage: admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <email>]';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,7 +37,7 @@ export function grantRoleCommand(
     if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)))
       return usage(err, '--email is not an email address');
 
-    const events = outboxOnlyEvents(service, pool, logger);
+    const events = outboxOnlyEvents({ service, db: pool, catalog: userCatalog, logger });
     const result = await grantRole(pool, events, { userId: userId.toLowerCase(), role, email });
     if (result.outcome === 'email_required') {
       err(`grant-role: no user ${userId} yet; pass --email to create the record ahead of registration`);

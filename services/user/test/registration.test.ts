@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthUserRegisteredV1 } from '@shopnow/contracts';
-import type { Transport } from '@shopnow/events';
+import { outboxOnlyEvents, type Transport } from '@shopnow/events';
 import { grantRole } from '../src/commands/grant-role.ts';
-import { outboxOnlyEvents } from '../src/events/outbox-only.ts';
+import { userCatalog } from '../src/events/catalog.ts';
 import { createUser, outboxEvents, startUser, type UserFixture } from './helpers.ts';
 
 let f: UserFixture;
@@ -127,7 +127,12 @@ describe('auth.user_registered.v1', () => {
 describe('grant-role ahead of registration', () => {
   it('makes the record from --email; the registration event then fills in the account, keeping the role', async () => {
     const userId = randomUUID();
-    const events = outboxOnlyEvents('user', f.pool, f.app.log as never);
+    const events = outboxOnlyEvents({
+      service: 'user',
+      db: f.pool,
+      catalog: userCatalog,
+      logger: f.app.log as never,
+    });
     assert.deepEqual(await grantRole(f.pool, events, { userId, role: 'admin' }), {
       outcome: 'email_required',
     });

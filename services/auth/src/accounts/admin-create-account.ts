@@ -9,11 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { type AdminCommand, withTransaction } from '@shopnow/chassis';
-import { Events } from '@shopnow/events';
+import { outboxOnlyEvents } from '@shopnow/events';
 import { localPart, normaliseEmail } from '../domain/email.ts';
 import { checkPassword } from '../domain/password-policy.ts';
 import { authCatalog } from '../events/catalog.ts';
-import { outboxOnlyTransport } from '../events/outbox-only-transport.ts';
 import { hashPassword } from '../passwords/argon2.ts';
 import { isCommonPassword } from '../passwords/common-passwords.ts';
 import { createAccount } from './create-account.ts';
@@ -75,14 +74,7 @@ export function createAccountCommand(io: {
       return 2;
     }
     const displayName = (values['display-name'] ?? localPart(email.email)).trim().slice(0, MAX_DISPLAY_NAME);
-    const events = new Events({
-      service: 'auth',
-      db: pool,
-      transport: outboxOnlyTransport,
-      catalog: authCatalog,
-      logger,
-      relayEnabled: false,
-    });
+    const events = outboxOnlyEvents({ service: 'auth', db: pool, catalog: authCatalog, logger });
     const passwordHash = await hashPassword(password);
     const result = await withTransaction(pool, (tx) =>
       createAccount(

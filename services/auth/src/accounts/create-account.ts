@@ -15,7 +15,7 @@ export type CreateOutcome = { outcome: 'created'; userId: string } | { outcome: 
 
 export async function createAccount(
   tx: pg.ClientBase,
-  deps: { events: Events; clock: () => Date },
+  deps: { events: Pick<Events, 'publish'>; clock: () => Date },
   input: { id: string; email: string; displayName: string; passwordHash: string; verified: boolean },
 ): Promise<CreateOutcome> {
   const now = deps.clock();
