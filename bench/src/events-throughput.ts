@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createPool, migrate } from '@shopnow/chassis';
 import { EVENTS_MIGRATIONS, Events } from '@shopnow/events';
-import { startPostgres, TEST_PG_URL_ENV, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { type TestDatabase, testDatabase } from '@shopnow/testkit';
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { ConsumerProcess } from './events/consumer-process.ts';
@@ -32,6 +32,7 @@ import { flatOut, insertOnly, paced, placeOrder } from './events/producer.ts';
 import { type Distribution, distribution, minMax, perSecond, round1, round2 } from './events/stats.ts';
 import { type BusSpec, createTransport, type TransportKind } from './events/transports.ts';
 import { machine } from './report.ts';
+import { ensurePostgres } from './servers.ts';
 import { Teardown } from './teardown.ts';
 
 const runFile = promisify(execFile);
@@ -223,22 +224,6 @@ const count = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 
 const ms = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 1 : 0 });
 const capacity = (run: TransportRun) =>
   `${count(run.throughput.endToEndPerSec)} ev/s = ${run.ratio.toFixed(2)} × INSERT+COMMIT ${count(run.baseline.txPerSec)} tx/s`;
-
-/** The test server of `npm test` (SHOPNOW_TEST_PG_URL), else an embedded Postgres of our own. */
-async function ensurePostgres(
-  teardown: Teardown,
-  log: (line: string) => void,
-): Promise<EventsThroughputResult['postgres']['server']> {
-  if (process.env[TEST_PG_URL_ENV]) return 'shared test server';
-  log('postgres: starting an embedded server');
-  const server = await startPostgres();
-  teardown.add(() => server.stop());
-  process.env[TEST_PG_URL_ENV] = server.url;
-  teardown.add(() => {
-    delete process.env[TEST_PG_URL_ENV];
-  });
-  return 'embedded';
-}
 
 async function serverInfo(
   server: EventsThroughputResult['postgres']['server'],

@@ -7,17 +7,25 @@ import type { Teardown } from './teardown.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
-/** A fresh database on the test server of `npm test`, else on an embedded Postgres of our own. */
+/** The test server of `npm test` (SHOPNOW_TEST_PG_URL), else an embedded Postgres of our own. */
+export async function ensurePostgres(
+  teardown: Teardown,
+  log: (line: string) => void,
+): Promise<'shared test server' | 'embedded'> {
+  if (process.env[TEST_PG_URL_ENV]) return 'shared test server';
+  log('postgres: starting an embedded server');
+  const server = await startPostgres();
+  teardown.add(() => server.stop());
+  process.env[TEST_PG_URL_ENV] = server.url;
+  teardown.add(() => {
+    delete process.env[TEST_PG_URL_ENV];
+  });
+  return 'embedded';
+}
+
+/** A fresh database on the server ensurePostgres gives. */
 export async function firstDatabase(teardown: Teardown, log: (line: string) => void): Promise<string> {
-  if (!process.env[TEST_PG_URL_ENV]) {
-    log('postgres: starting an embedded server');
-    const server = await startPostgres();
-    teardown.add(() => server.stop());
-    process.env[TEST_PG_URL_ENV] = server.url;
-    teardown.add(() => {
-      delete process.env[TEST_PG_URL_ENV];
-    });
-  }
+  await ensurePostgres(teardown, log);
   return freshDatabase(teardown);
 }
 
