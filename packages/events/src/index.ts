@@ -2,6 +2,7 @@
 // transports with one contract (PostgreSQL via pg-boss, RabbitMQ via rabbitmq-client).
 export { backoffDelayMs } from './backoff.ts';
 export { type EventsConfig, eventsConfigSpec, transportFromConfig } from './config.ts';
+export { deadLetterAdminCommand } from './dead-letters/admin-command.ts';
 export { runDeadLetterCommand } from './dead-letters/cli.ts';
 export { type ReplayResult, replayDeadLetter } from './dead-letters/replay.ts';
 export {

@@ -2,13 +2,8 @@
 // accounts/admin-create-account.ts), `purge` (stale throttle rows and spent tokens; run it from
 // a cron job) and `dead-letters list|show <id>|replay <id>`.
 import { fileURLToPath } from 'node:url';
-import { loadConfig, runAdmin } from '@shopnow/chassis';
-import {
-  EVENTS_MIGRATIONS,
-  eventsConfigSpec,
-  runDeadLetterCommand,
-  transportFromConfig,
-} from '@shopnow/events';
+import { runAdmin } from '@shopnow/chassis';
+import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
 import { createAccountCommand } from './accounts/admin-create-account.ts';
 import { SERVICE } from './app.ts';
 import { DEFAULT_THROTTLE_RULES } from './domain/throttle.ts';
@@ -28,12 +23,6 @@ await runAdmin(process.argv.slice(2), {
       out(JSON.stringify(result));
       return 0;
     },
-    'dead-letters': (argv, { pool, logger, env }) =>
-      runDeadLetterCommand(argv, {
-        db: pool,
-        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
-        out,
-        err,
-      }),
+    'dead-letters': deadLetterAdminCommand(),
   },
 });

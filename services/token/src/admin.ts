@@ -3,13 +3,8 @@
 // `node src/admin.ts purge` (expired revocations, sessions over for a day; run it daily) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
 import { fileURLToPath } from 'node:url';
-import { loadConfig, runAdmin } from '@shopnow/chassis';
-import {
-  EVENTS_MIGRATIONS,
-  eventsConfigSpec,
-  runDeadLetterCommand,
-  transportFromConfig,
-} from '@shopnow/events';
+import { runAdmin } from '@shopnow/chassis';
+import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
 import { SERVICE } from './app.ts';
 import { rotateKeys } from './keys/key-management.ts';
 import { purgeExpired } from './store/purge.ts';
@@ -29,12 +24,6 @@ await runAdmin(process.argv.slice(2), {
       logger.info(await purgeExpired(pool, new Date()), 'purged');
       return 0;
     },
-    'dead-letters': (argv, { pool, logger, env }) =>
-      runDeadLetterCommand(argv, {
-        db: pool,
-        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      }),
+    'dead-letters': deadLetterAdminCommand(),
   },
 });

@@ -3,13 +3,8 @@
 // (the launcher's seed makes the first admin with it) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
 import { fileURLToPath } from 'node:url';
-import { loadConfig, runAdmin } from '@shopnow/chassis';
-import {
-  EVENTS_MIGRATIONS,
-  eventsConfigSpec,
-  runDeadLetterCommand,
-  transportFromConfig,
-} from '@shopnow/events';
+import { runAdmin } from '@shopnow/chassis';
+import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
 import { grantRoleCommand } from './grant-role-command.ts';
 
 // Not imported from app.ts: the admin process loads no HTTP code.
@@ -21,12 +16,6 @@ await runAdmin(process.argv.slice(2), {
   migrationPackages: [EVENTS_MIGRATIONS],
   commands: {
     'grant-role': grantRoleCommand(SERVICE),
-    'dead-letters': (argv, { pool, logger, env }) =>
-      runDeadLetterCommand(argv, {
-        db: pool,
-        transport: () => transportFromConfig(loadConfig(eventsConfigSpec, env), logger),
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      }),
+    'dead-letters': deadLetterAdminCommand(),
   },
 });
