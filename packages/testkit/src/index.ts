@@ -1,4 +1,6 @@
+export { assertProblem, type InjectedResponse, type ProblemBody } from './assert-problem.ts';
 export { freePort } from './free-port.ts';
+export { type RunningScript, runScript, type ScriptExit } from './run-script.ts';
 export { type RunningPostgres, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
 export {
   RABBITMQ_SERVER,

@@ -96,20 +96,8 @@ export async function startAuth(
   }
 }
 
-/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
-export function assertProblem(
-  res: LightMyRequestResponse,
-  status: number,
-  code?: string,
-): { code: string; detail?: string; errors?: Array<{ in: string; field: string; message: string }> } {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.status, status);
-  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
-  if (code !== undefined) assert.equal(body.code, code);
-  return body;
-}
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
 
 /** The events in the outbox, oldest first (optionally of one type), as their envelopes. */
 export async function outboxEvents(

@@ -3,37 +3,16 @@
 // credentials, callers verified against the token service's JWKS), serving register → login,
 // and stopping cleanly on SIGTERM. Also: a bad config is one line and exit 1.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import { freePort, runScript, type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
 import { migrateAuth } from './helpers.ts';
 import { SERVICE_SECRET, startTokenServer, type TokenServer } from './token-server.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-function start(env: Record<string, string>): {
-  child: ChildProcess;
-  logs: () => string;
-  exit: Promise<{ code: number | null; stderr: string; stdout: string }>;
-} {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exit = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
-  return { child, exit, logs: () => stdout + stderr };
-}
+const start = (env: Record<string, string>) => runScript(MAIN, [], env);
 
 let db: TestDatabase;
 let bus: TestDatabase;
@@ -55,7 +34,7 @@ after(async () => {
 describe('main.ts', () => {
   it('serves register and login with production wiring, then exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const { child, exit, logs } = start({
+    const { child, exit, output } = start({
       DATABASE_URL: db.url,
       BUS_DATABASE_URL: bus.url,
       PORT: String(port),
@@ -87,7 +66,7 @@ describe('main.ts', () => {
       });
       assert.equal(registered.status, 202);
       const loggedIn = await post('/login', { email, password: 'process-pass-123' });
-      assert.equal(loggedIn.status, 200, `${await loggedIn.clone().text()}\n${logs()}`);
+      assert.equal(loggedIn.status, 200, `${await loggedIn.clone().text()}\n${output()}`);
       const session = (await loggedIn.json()) as { accessToken: string };
       // The token it returned is accepted by auth (verified against the JWKS it fetched).
       const change = await fetch(`${base}/password/change`, {

@@ -10,7 +10,6 @@ import { createIdentity, type IdentityKit, migrate } from '@shopnow/chassis';
 import type { Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
-import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { seedCatalog } from '../src/seed/seed.ts';
@@ -110,21 +109,8 @@ export async function startProduct(
   }
 }
 
-/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
-export function assertProblem(
-  res: LightMyRequestResponse,
-  status: number,
-  code?: string,
-): { code: string; errors?: Array<{ in: string; field: string; message: string }>; detail?: string } {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.status, status);
-  assert.equal(typeof body.request_id, 'string');
-  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
-  if (code !== undefined) assert.equal(body.code, code);
-  return body;
-}
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
 
 /** Everything the catalog holds, to prove a rejected request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

@@ -9,7 +9,7 @@ import { createIdentity, migrate } from '@shopnow/chassis';
 import type { Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
-import type { HTTPMethods, LightMyRequestResponse, RouteOptions } from 'fastify';
+import type { HTTPMethods, RouteOptions } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 
@@ -115,21 +115,8 @@ export async function addAddress(
   return res.json();
 }
 
-/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
-export function assertProblem(
-  res: LightMyRequestResponse,
-  status: number,
-  code?: string,
-): { code: string; detail?: string; errors?: Array<{ in: string; field: string; message: string }> } {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  if (res.raw.req.method === 'HEAD') return { code: '' }; // no body on HEAD
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.status, status);
-  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
-  if (code !== undefined) assert.equal(body.code, code);
-  return body;
-}
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
 
 /** Everything the service stores, to prove a refused request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

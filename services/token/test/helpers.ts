@@ -153,20 +153,8 @@ export function refresh(app: App, refreshToken: string): Promise<LightMyRequestR
   return app.inject({ method: 'POST', url: '/sessions/refresh', payload: { refreshToken } });
 }
 
-/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
-export function assertProblem(
-  res: LightMyRequestResponse,
-  status: number,
-  code?: string,
-): Record<string, unknown> & { code: string } {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.status, status);
-  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
-  if (code !== undefined) assert.equal(body.code, code);
-  return body;
-}
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
 
 export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;

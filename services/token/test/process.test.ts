@@ -2,42 +2,16 @@
 // a process (a bad SERVICE_CLIENTS is one config line; serving JWKS and client credentials over
 // real HTTP; a graceful SIGTERM).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { freePort, runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
 import { decodeJwt } from 'jose';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; exit: Promise<Exit> } {
-  const child = spawn(process.execPath, [`${SRC}${script}`, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exit = once(child, 'exit').then(([code]) => ({ code, stdout, stderr }) as Exit);
-  return { child, exit };
-}
+const run = (script: string, args: string[], env: Record<string, string>) =>
+  runScript(`${SRC}${script}`, args, env);
 
 let db: TestDatabase;
 let bus: TestDatabase;

@@ -1,15 +1,9 @@
-// Shared setup for the user service's integration tests: a fresh database on the real (embedded)
-// Postgres, migrated like production, a second one as the event bus, real access tokens from a
-// test issuer, and the real app on top. Every route the app registers is recorded (onRoute), so
-// tests can walk the route table instead of a hand-kept list.
-import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type App, createIdentity, migrate } from '@shopnow/chassis';
 import type { Role, Tier } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
-import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { insertRegisteredUser, updateUser } from '../src/store/users.ts';
@@ -119,20 +113,8 @@ export async function createUser(
   return { id, email, token, headers: { authorization: `Bearer ${token}` } };
 }
 
-/** Asserts an RFC 9457 problem with the given status (and code), returning its body. */
-export function assertProblem(
-  res: LightMyRequestResponse,
-  status: number,
-  code?: string,
-): { code: string; errors?: Array<{ in: string; field: string; message: string }>; detail?: string } {
-  assert.equal(res.statusCode, status, `expected ${status}, got ${res.statusCode}: ${res.body}`);
-  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  const body = res.json();
-  assert.equal(body.status, status);
-  assert.doesNotMatch(res.body, /at .+\.ts:\d+/, 'no stack trace');
-  if (code !== undefined) assert.equal(body.code, code);
-  return body;
-}
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
 
 /** The users table as text, to prove a refused request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

@@ -2,37 +2,15 @@
 // commands (the launcher's seed makes the first admin with the latter), and main.ts refusing
 // to start on bad config.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(script: string, args: string[], env: Record<string, string>): Promise<Exit> {
-  const child = spawn(process.execPath, [`${SRC}${script}`, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const [code] = await once(child, 'exit');
-  return { code, stdout, stderr };
-}
+const run = (script: string, args: string[], env: Record<string, string>) =>
+  runScript(`${SRC}${script}`, args, env).exit;
 
 let db: TestDatabase;
 before(async () => {
