@@ -1,23 +1,28 @@
 # syntax=docker/dockerfile:1
 #
-# Production image of one ShopNow service. Build from the repository root:
-#   docker build -f services/user/Dockerfile -t shopnow/user .
-# Another service copies this file and changes only the SERVICE default below
-# (or passes --build-arg SERVICE=<name>): every path and package name derives from it.
+# Production image of any ShopNow service, one file for all of them. Build from the
+# repository root, naming the service:
+#   docker build --build-arg SERVICE=product -t shopnow/product .
+# Every path and package name derives from SERVICE, so a new service needs no
+# Dockerfile of its own (tools/dev/test/dockerfile.test.ts checks it can be built).
 #
 # Node runs the TypeScript sources directly (type stripping), so there is no
 # compile step: the image holds the service's src/ and migrations/, the shared
 # packages/, and the production dependencies of this one workspace.
 
-ARG SERVICE=user
+ARG SERVICE
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Just the npm manifests of the monorepo (workspace package.json files and the
 #    lockfile), so the dependency layer below is rebuilt only when they change.
 FROM ${NODE_IMAGE} AS manifests
+ARG SERVICE
 WORKDIR /src
 COPY . .
-RUN mkdir /manifests \
+# A missing or unknown SERVICE fails here, with the reason, instead of an empty image later.
+RUN if [ -z "${SERVICE}" ]; then echo 'build with --build-arg SERVICE=<a folder of services/>' >&2; exit 1; fi \
+ && if [ ! -f "services/${SERVICE}/src/main.ts" ]; then echo "no service ${SERVICE}: services/${SERVICE}/src/main.ts is missing" >&2; exit 1; fi \
+ && mkdir /manifests \
  && cp package.json package-lock.json .npmrc /manifests/ \
  && find . -mindepth 2 -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /manifests/ \;
 
