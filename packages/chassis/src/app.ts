@@ -71,6 +71,11 @@ export interface CreateAppOptions {
   securityHeaders?: Record<string, string | false> | undefined;
   /** OpenAPI `info.description`. */
   description?: string | undefined;
+  /**
+   * Fastify server options applied over the chassis defaults: the public edge (the gateway)
+   * terminates TLS (`https`) and tightens the node:http timeouts and limits.
+   */
+  serverOptions?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -101,6 +106,7 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
     return503OnClosing: false,
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler(headers),
+    ...options.serverOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -22,6 +22,7 @@ const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
  */
 export function registerRequestHooks(app: App, headers: ReadonlyArray<readonly [string, string]>): void {
   app.decorateRequest('requestContext', null);
+  app.decorateRequest('logFields', undefined);
 
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     reply.header(REQUEST_ID_HEADER, request.id);

@@ -1,9 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { type Bindings, type ChildLoggerOptions, type Logger, pino } from 'pino';
-import { flatInfoWriter } from './flat-line.ts';
+import { type FlatFields, flatInfoWriter } from './flat-line.ts';
 import type { HttpMetrics } from './metrics.ts';
 import { currentTraceId } from './tracing/trace-id.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * What a handler adds to the request's one completion line (a proxy: upstream, cache, rate
+     * limit): flat, scalar, never secret. `route` here also replaces the route template as the metrics label, for apps that
+     * route by their own table behind one wildcard route.
+     */
+    logFields: (FlatFields & { route?: string }) | undefined;
+  }
+}
 
 const LEVEL_VALUES: Record<string, number> = pino.levels.values;
 const REQUEST_ID_LABEL = 'request_id';
@@ -112,7 +123,8 @@ export class RequestLogController extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const route = request.routeOptions.url;
+    const fields = request.logFields;
+    const route = fields?.route ?? request.routeOptions.url;
     this.#metrics.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const log = reply.log as unknown as RequestLogger | Logger;
     // Probes and other routes with a quieter logLevel skip building the line at all.
@@ -127,6 +139,7 @@ export class RequestLogController extends LogController {
       route,
       status_code: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
+      ...fields,
     };
     const target = lazy?.parent ?? log;
     if (error) {

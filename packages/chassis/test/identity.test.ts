@@ -4,12 +4,15 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TestTokenIssuer } from '@shopnow/testkit';
 import Fastify from 'fastify';
 import { createApp } from '../src/app.ts';
 import { StaticDiscovery } from '../src/discovery/static-discovery.ts';
 import {
   createIdentity,
+  createTokenVerifier,
+  InvalidTokenError,
   JWKS_PATH,
   REVOCATIONS_PATH,
   type RevocationPage,
@@ -219,4 +222,35 @@ test('over HTTP: the JWKS is fetched and refetched after a rotation, revocations
     await app.close();
     await tokenService.close();
   }
+});
+
+test('a verified token is remembered: no second signature check, yet expiry and revocation still apply', async () => {
+  const issuer = await TestTokenIssuer.create();
+  let keyLookups = 0;
+  const verifier = createTokenVerifier({
+    keys: {
+      getKey: (header, token) => {
+        keyLookups += 1;
+        return issuer.keys.getKey(header, token);
+      },
+    },
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    revocations: issuer.revocations,
+    clockToleranceSeconds: 0,
+  });
+  const user = randomUUID();
+  const sessionId = randomUUID();
+  const token = await issuer.user(user, { sessionId });
+  assert.equal((await verifier.verify(token)).kind, 'user');
+  assert.equal((await verifier.verify(token)).kind, 'user');
+  assert.equal(keyLookups, 1, 'the second use was answered from the cache');
+
+  issuer.revokeSession(sessionId);
+  await assert.rejects(verifier.verify(token), InvalidTokenError);
+
+  const shortLived = await issuer.user(randomUUID(), { expiresIn: 1 });
+  await verifier.verify(shortLived);
+  await sleep(1100);
+  await assert.rejects(verifier.verify(shortLived), InvalidTokenError);
 });

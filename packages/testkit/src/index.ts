@@ -13,6 +13,15 @@ export {
   testAmqpUrl,
 } from './start-rabbitmq.ts';
 export {
+  REDIS_SERVER,
+  RedisNotInstalledError,
+  type RunningRedis,
+  redisInstalled,
+  startRedis,
+  TEST_REDIS_URL_ENV,
+  testRedisUrl,
+} from './start-redis.ts';
+export {
   TEST_PG_URL_ENV,
   type TestDatabase,
   testDatabase,

@@ -1,8 +1,9 @@
-// `npm test`: one embedded Postgres and one private RabbitMQ node for the whole run (started
-// in parallel), shared by every test process through SHOPNOW_TEST_PG_URL (each test makes its
-// own database on it) and SHOPNOW_TEST_AMQP_URL (each test uses its own names on it), then
-// `node --test` over every workspace. Without rabbitmq-server installed, the run goes on without
-// a broker (one warning line; RabbitMQ tests skip and say why), except under CI, where it fails.
+// `npm test`: one embedded Postgres, one private RabbitMQ node and one private Redis for the
+// whole run (started in parallel), shared by every test process through SHOPNOW_TEST_PG_URL
+// (each test makes its own database on it), SHOPNOW_TEST_AMQP_URL (each test uses its own names
+// on it) and SHOPNOW_TEST_REDIS_URL (each test uses its own key prefix), then `node --test` over
+// every workspace. Without rabbitmq-server or redis-server installed, the run goes on without
+// that server (one warning line; its tests skip and say why), except under CI, where it fails.
 // Extra arguments pass through: `npm test -- --test-name-pattern=x` filters, and any path or glob
 // replaces the default set (`npm test -- packages/chassis/test/*.test.ts`).
 import { spawn } from 'node:child_process';
@@ -12,11 +13,15 @@ import { fileURLToPath } from 'node:url';
 import {
   type RunningPostgres,
   type RunningRabbitMq,
+  type RunningRedis,
   rabbitMqInstalled,
+  redisInstalled,
   startPostgres,
   startRabbitMq,
+  startRedis,
   TEST_AMQP_URL_ENV,
   TEST_PG_URL_ENV,
+  TEST_REDIS_URL_ENV,
 } from '@shopnow/testkit';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -76,9 +81,39 @@ async function startBroker(started: number): Promise<RunningRabbitMq | undefined
   return broker;
 }
 
-async function startServers(): Promise<{ postgres: RunningPostgres; broker: RunningRabbitMq | undefined }> {
+/** The run's Redis, or undefined (with one warning line) when Redis is not installed outside CI. */
+async function startSharedRedis(started: number): Promise<RunningRedis | undefined> {
+  if (!redisInstalled()) {
+    if (process.env[TEST_REDIS_URL_ENV]) {
+      process.stderr.write(
+        `test-runner: redis-server is not installed; using ${TEST_REDIS_URL_ENV} as set\n`,
+      );
+      return undefined;
+    }
+    if (process.env.CI) {
+      throw new Error(
+        'redis-server is not installed, and CI is set (install it: apt-get install redis-server)',
+      );
+    }
+    process.stderr.write(
+      'test-runner: warning: redis-server is not installed (apt-get install redis-server); Redis tests will skip\n',
+    );
+    return undefined;
+  }
+  const redis = await startRedis();
+  process.stderr.write(`test-runner: redis ready on port ${redis.port} in ${Date.now() - started} ms\n`);
+  return redis;
+}
+
+interface Servers {
+  postgres: RunningPostgres;
+  broker: RunningRabbitMq | undefined;
+  redis: RunningRedis | undefined;
+}
+
+async function startServers(): Promise<Servers> {
   const started = Date.now();
-  const [postgres, broker] = await Promise.allSettled([
+  const [postgres, broker, redis] = await Promise.allSettled([
     startPostgres().then((server) => {
       process.stderr.write(
         `test-runner: postgres ready on port ${server.port} in ${Date.now() - started} ms\n`,
@@ -86,22 +121,25 @@ async function startServers(): Promise<{ postgres: RunningPostgres; broker: Runn
       return server;
     }),
     startBroker(started),
+    startSharedRedis(started),
   ]);
-  if (postgres.status === 'rejected' || broker.status === 'rejected') {
+  if (postgres.status === 'rejected' || broker.status === 'rejected' || redis.status === 'rejected') {
     // Whichever started must not outlive the failed run.
     if (postgres.status === 'fulfilled') await postgres.value.stop();
     if (broker.status === 'fulfilled') await broker.value?.stop();
-    throw postgres.status === 'rejected' ? postgres.reason : (broker as PromiseRejectedResult).reason;
+    if (redis.status === 'fulfilled') await redis.value?.stop();
+    throw [postgres, broker, redis].find((result) => result.status === 'rejected')?.reason;
   }
-  return { postgres: postgres.value, broker: broker.value };
+  return { postgres: postgres.value, broker: broker.value, redis: redis.value };
 }
 
 async function main(): Promise<number> {
-  const { postgres, broker } = await startServers();
+  const { postgres, broker, redis } = await startServers();
 
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, [TEST_PG_URL_ENV]: postgres.url };
     if (broker) env[TEST_AMQP_URL_ENV] = broker.url;
+    if (redis) env[TEST_REDIS_URL_ENV] = redis.url;
     let failed = 0;
     // Every run goes ahead even when one fails, so a run reports all that fails; a signal stops all.
     for (const args of nodeTestRuns(process.argv.slice(2))) {
@@ -111,7 +149,7 @@ async function main(): Promise<number> {
     }
     return failed;
   } finally {
-    await Promise.allSettled([postgres.stop(), broker?.stop()]);
+    await Promise.allSettled([postgres.stop(), broker?.stop(), redis?.stop()]);
   }
 }
 

@@ -11,12 +11,16 @@ const NEVER_CONNECTED = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-function codesOf(err: unknown): string[] {
+function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
-  const own = typeof code === 'string' ? [code] : [];
+  return typeof code === 'string' ? code : '';
+}
+
+/** Whether a failed attempt certainly never sent its request (so even a POST may go again). */
+export function neverConnected(err: unknown): boolean {
+  if (NEVER_CONNECTED.has(codeOf(err))) return true;
   // Happy-eyeballs connects (several addresses) fail with an AggregateError of the attempts.
-  const nested = err instanceof AggregateError ? err.errors.flatMap(codesOf) : [];
-  return [...own, ...nested];
+  return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(neverConnected);
 }
 
 /** Maps an undici/network error of one attempt onto what it means for retrying and ejection. */
@@ -24,12 +28,6 @@ export function classifyError(err: unknown, service: string, attemptSignal: Abor
   if (err instanceof UpstreamError) return err;
   let failure: UpstreamFailure;
   if (attemptSignal.aborted) failure = 'timeout';
-  else {
-    const codes = codesOf(err);
-    failure =
-      codes.length > 0 && codes.every((code) => NEVER_CONNECTED.has(code))
-        ? 'unreachable'
-        : 'connection_failed';
-  }
+  else failure = neverConnected(err) ? 'unreachable' : 'connection_failed';
   return new UpstreamError(service, failure, { cause: err });
 }

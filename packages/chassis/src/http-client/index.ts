@@ -1,5 +1,6 @@
 export type { BackoffOptions } from './backoff.ts';
 export type { EjectionOptions } from './balancer.ts';
+export { neverConnected } from './classify-error.ts';
 export type { BreakerOptions } from './policies.ts';
 export {
   createServiceClient,
