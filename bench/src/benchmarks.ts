@@ -1,5 +1,6 @@
 import { DEFAULT_CONCURRENCY } from '@shopnow/events';
 import { eventsSummaryLine, eventsThroughput } from './events-throughput.ts';
+import { gatewayBench, gatewaySummaryLine } from './gateway.ts';
 import { identityBench, identitySummaryLine } from './identity.ts';
 import { productRead } from './product-read.ts';
 import { summaryLine } from './report.ts';
@@ -112,5 +113,60 @@ export const benchmarks: Record<string, Benchmark> = {
     run: (v, ctx) =>
       identityBench({ connections: v.connections, durationSec: v.duration, warmupSec: v.warmup, ...ctx }),
     summary: identitySummaryLine,
+  }),
+  gateway: define({
+    description:
+      "the gateway (auth, rate limit, access log, metrics) vs nginx as a plain reverse proxy vs the direct call, same upstream; then p99 at half the gateway's max",
+    flags: {
+      rounds: {
+        arg: '<n>',
+        help: 'rounds of the max-throughput phase, each measuring every side, the order alternating',
+        default: 3,
+      },
+      duration: { arg: '<s>', help: 'measured seconds per side in each round', default: 10 },
+      warmup: {
+        arg: '<s>',
+        help: 'discarded seconds of load on each side before the first round',
+        default: 3,
+        min: 0,
+      },
+      connections: { arg: '<n>', help: 'concurrent connections, the same for every side', default: 64 },
+      latency: {
+        arg: '<s>',
+        help: "seconds per side of each of the 2 rounds at half the gateway's max (open loop)",
+        default: 10,
+      },
+      'nginx-auto': {
+        arg: '<0|1>',
+        help: 'also measure nginx with worker_processes auto',
+        default: 1,
+        min: 0,
+      },
+      'bare-node': {
+        arg: '<0|1>',
+        help: 'also measure a bare Node proxy (node:http + undici, no features), the floor for one Node process',
+        default: 1,
+        min: 0,
+      },
+      profile: {
+        arg: '<0|1>',
+        help: 'run the gateway with --cpu-prof (profile in the run folder)',
+        default: 0,
+        min: 0,
+      },
+    },
+    run: (v, ctx) =>
+      gatewayBench({
+        connections: v.connections,
+        durationSec: v.duration,
+        warmupSec: v.warmup,
+        rounds: v.rounds,
+        latencySec: v.latency,
+        nginxAuto: v['nginx-auto'] > 0,
+        bareNode: v['bare-node'] > 0,
+        profile: v.profile > 0,
+        ...ctx,
+      }),
+    summary: gatewaySummaryLine,
   }),
 };

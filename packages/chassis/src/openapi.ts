@@ -21,6 +21,10 @@ export async function registerOpenApi(app: App, options: OpenApiOptions): Promis
         version: options.version,
         ...(options.description === undefined ? {} : { description: options.description }),
       },
+      // Every ShopNow API takes the token service's access tokens; routes name it in `security`.
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
     },
   });
   app.get('/openapi.json', { logLevel: 'warn', schema: { hide: true } }, async () => app.swagger());

@@ -91,6 +91,19 @@ describe('registry discovery', () => {
     const discovery = new RegistryDiscovery({ registryUrl: registry.url });
     assert.deepEqual(await discovery.resolve('nobody'), []);
   });
+
+  test('"no instance yet" is not cached: a service that registers is seen at the next lookup', async () => {
+    const discovery = new RegistryDiscovery({ registryUrl: registry.url, cacheMs: 60_000 });
+    assert.deepEqual(await discovery.resolve('starting'), []);
+    seed('starting', ['http://127.0.0.1:4190']);
+    assert.deepEqual(await discovery.resolve('starting'), ['http://127.0.0.1:4190']);
+    seed('starting', ['http://127.0.0.1:4191']);
+    assert.deepEqual(
+      await discovery.resolve('starting'),
+      ['http://127.0.0.1:4190'],
+      'a real answer is cached',
+    );
+  });
 });
 
 describe('dns discovery', () => {

@@ -24,7 +24,10 @@ export function cachedLookup(fetch: (name: string) => Promise<string[]>, ttlMs: 
       pending = fetch(name)
         .then(
           (urls) => {
-            entries.set(name, { urls, fetchedAt: Date.now() });
+            // "No instance yet" is not remembered: a service that is starting registers any
+            // moment, and its callers should see it at their next lookup, not after the TTL.
+            if (urls.length > 0) entries.set(name, { urls, fetchedAt: Date.now() });
+            else entries.delete(name);
             return urls;
           },
           (err: unknown) => {
