@@ -238,6 +238,7 @@ test('a verified token is remembered: no second signature check, yet expiry and 
     audience: config.TOKEN_AUDIENCE,
     revocations: issuer.revocations,
     clockToleranceSeconds: 0,
+    cacheSize: 100,
   });
   const user = randomUUID();
   const sessionId = randomUUID();

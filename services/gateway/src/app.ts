@@ -90,7 +90,10 @@ export async function buildGateway(deps: BuildGatewayDeps): Promise<App> {
     metrics,
   });
   const cache = new ResponseCache({ redisUrl: config.REDIS_URL, logger, metrics });
-  const identity = deps.identity ?? createIdentity({ service: SERVICE, config, discovery, logger });
+  // Every request of a client carries the same token: verified once, then a lookup for up to 60 s.
+  const identity =
+    deps.identity ??
+    createIdentity({ service: SERVICE, config, discovery, logger, verifiedTokenCache: 10_000 });
   const tokenClient = createServiceClient({ service: 'token', discovery, timeoutMs: 3000, logger });
   const runtime: GatewayRuntime = {
     routes,

@@ -134,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayFixt
       config,
       keys: issuer.keys,
       revocations: issuer.revocations,
+      verifiedTokenCache: 10_000, // as the gateway's own identity kit
     }),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -47,6 +47,8 @@ export interface CreateIdentityOptions {
   revocations?: RevocationList | undefined;
   /** Revocation poll interval. Default 2 s. */
   revocationPollMs?: number | undefined;
+  /** Verified tokens remembered (see TokenVerifierOptions.cacheSize). Default 0: off. */
+  verifiedTokenCache?: number | undefined;
 }
 
 export const TOKEN_SERVICE = 'token';
@@ -86,6 +88,7 @@ export function createIdentity(options: CreateIdentityOptions): IdentityKit {
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
     revocations,
+    cacheSize: options.verifiedTokenCache,
   });
   return {
     verifier,

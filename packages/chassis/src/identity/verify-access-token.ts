@@ -25,8 +25,9 @@ export interface TokenVerifierOptions {
   /**
    * Tokens whose signature and claims checked out, remembered by their text for up to
    * VERIFIED_TTL_MS: a client's next requests with the same token cost a lookup instead of an
-   * Ed25519 verification. Expiry and revocation are still checked on every use. 0 turns it off.
-   * Default 10,000 tokens.
+   * Ed25519 verification. Expiry and revocation are still checked on every use; a key dropped
+   * from the JWKS stops verifying only when the entry expires, so it is opt-in (the gateway, which
+   * sees every request). Default 0: off.
    */
   cacheSize?: number;
   now?: () => number;
@@ -57,7 +58,7 @@ export interface TokenVerifier {
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const clockTolerance = options.clockToleranceSeconds ?? 30;
   const now = options.now ?? Date.now;
-  const cacheSize = options.cacheSize ?? 10_000;
+  const cacheSize = options.cacheSize ?? 0;
   const verified = new Map<string, Verified>();
 
   function remember(token: string, identity: Identity, claims: Verified['claims']): void {
