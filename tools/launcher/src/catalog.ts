@@ -38,6 +38,8 @@ export const SERVICES: readonly ServiceDefinition[] = [
     slot: 1,
     main: 'services/product/src/main.ts',
     admin: 'services/product/src/admin.ts',
+    // `seed` applies pending migrations first: one admin process on the first start's critical path instead of two.
+    setup: ['seed'],
     database: true,
     preload: [TRACING_PRELOAD],
     // Until the gateway exists the product service is the public entry.

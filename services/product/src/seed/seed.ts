@@ -7,7 +7,7 @@ import { defaultImages } from '../domain/product.ts';
 import { slugify } from '../domain/slug.ts';
 import { insertCategory } from '../store/categories.ts';
 import { catalogIsEmpty, insertProduct } from '../store/products.ts';
-import { addReview } from '../store/reviews.ts';
+import { addReviewsOfProduct } from '../store/reviews.ts';
 import { SEED_CATEGORIES } from './categories.ts';
 import { SEED_PRODUCTS } from './products.ts';
 import { seedReviewsFor } from './reviews.ts';
@@ -65,14 +65,14 @@ async function insertSeed(client: pg.PoolClient): Promise<SeedResult> {
       },
       createdAt,
     );
-    for (const [i, review] of seedReviewsFor(p.sku).entries()) {
-      await addReview(client, {
+    reviews += await addReviewsOfProduct(
+      client,
+      id,
+      seedReviewsFor(p.sku).map((review, i) => ({
         ...review,
-        productId: id,
         createdAt: new Date(createdAt.getTime() + (i + 1) * 26 * HOUR),
-      });
-      reviews += 1;
-    }
+      })),
+    );
   }
   return { seeded: true, categories: SEED_CATEGORIES.length, products: SEED_PRODUCTS.length, reviews };
 }

@@ -1,6 +1,6 @@
 // Reviews, and the rating summary kept on the product in the same transaction.
 
-import { summariseRatings } from '../domain/rating.ts';
+import { type RatingSummary, summariseRatings } from '../domain/rating.ts';
 import type { ReviewKey } from '../domain/review-cursor.ts';
 import type { Queryable } from './db.ts';
 
@@ -82,17 +82,52 @@ export async function addReview(
   );
   const row = inserted.rows[0];
   if (row === undefined) return { outcome: 'already_reviewed' };
+  return { outcome: 'added', review: toReview(row), rating: await refreshRating(tx, r.productId) };
+}
 
+/**
+ * Several reviews of one product in one statement, then its rating once (the seed: a query per
+ * review cost seconds on a busy machine). A user's second review of the product is skipped, as
+ * addReview skips it. Resolves to how many were added.
+ */
+export async function addReviewsOfProduct(
+  tx: Queryable,
+  productId: string,
+  reviews: ReadonlyArray<Omit<Review, 'productId' | 'createdAt'> & { createdAt: Date }>,
+): Promise<number> {
+  if (reviews.length === 0) return 0;
+  const rows = reviews.map((r) => ({
+    id: r.id,
+    user_id: r.userId,
+    rating: r.rating,
+    title: r.title,
+    body: r.body,
+    created_at: r.createdAt.toISOString(),
+  }));
+  const inserted = await tx.query(
+    `INSERT INTO reviews (id, product_id, user_id, rating, title, body, created_at)
+     SELECT r.id, $1, r.user_id, r.rating, r.title, r.body, r.created_at
+       FROM jsonb_to_recordset($2::jsonb)
+         AS r(id uuid, user_id uuid, rating smallint, title text, body text, created_at timestamptz)
+     ON CONFLICT ON CONSTRAINT reviews_one_per_user DO NOTHING`,
+    [productId, JSON.stringify(rows)],
+  );
+  await refreshRating(tx, productId);
+  return inserted.rowCount ?? 0;
+}
+
+/** The product's rating from its reviews, stored on the product (in the caller's transaction). */
+async function refreshRating(tx: Queryable, productId: string): Promise<RatingSummary> {
   const totals = await tx.query<{ count: number; sum: number }>(
     'SELECT count(*)::int AS count, coalesce(sum(rating), 0)::int AS sum FROM reviews WHERE product_id = $1',
-    [r.productId],
+    [productId],
   );
   const { count, sum } = totals.rows[0]!;
   const rating = summariseRatings(sum, count);
   await tx.query('UPDATE products SET rating_avg = $2, rating_count = $3 WHERE id = $1', [
-    r.productId,
+    productId,
     rating.average,
     rating.count,
   ]);
-  return { outcome: 'added', review: toReview(row), rating };
+  return rating;
 }
