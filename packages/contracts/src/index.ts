@@ -3,6 +3,8 @@
 // consumer has moved; a contract is never changed incompatibly in place.
 import { EventCatalog } from './define-event.ts';
 import { identityEvents } from './identity.ts';
+import { inventoryEvents } from './inventory.ts';
+import { orderEvents } from './order.ts';
 import { productEvents } from './product.ts';
 
 export {
@@ -15,9 +17,12 @@ export {
 } from './define-event.ts';
 export { type EventEnvelope, EventEnvelopeSchema, eventDomain } from './envelope.ts';
 export * from './identity.ts';
+export * from './inventory.ts';
+export * from './money.ts';
+export * from './order.ts';
 export * from './product.ts';
 
 /** Every event type of the platform. */
 export function platformEvents(): EventCatalog {
-  return new EventCatalog([...productEvents, ...identityEvents]);
+  return new EventCatalog([...productEvents, ...identityEvents, ...orderEvents, ...inventoryEvents]);
 }

@@ -1,10 +1,6 @@
 import { Type } from 'typebox';
 import { defineEvent } from './define-event.ts';
-
-const Money = Type.Object(
-  { amountMinor: Type.Integer({ minimum: 0 }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) },
-  { additionalProperties: false },
-);
+import { MoneySchema as Money } from './money.ts';
 
 const ProductFields = {
   productId: Type.String({ format: 'uuid' }),
