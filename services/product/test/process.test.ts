@@ -38,11 +38,17 @@ describe('admin.ts', () => {
     assert.ok(products >= 60);
     assert.ok((await count('categories')) >= 6);
     assert.ok(reviews > 0);
+    // Every seeded product is announced through the outbox (inventory stocks it on the event).
+    const announced = await db.pool.query<{ n: number }>(
+      `SELECT count(DISTINCT subject)::int AS n FROM outbox WHERE type = 'product.created.v1'`,
+    );
+    assert.equal(announced.rows[0]?.n, products);
 
     const again = await run('admin.ts', ['seed'], { DATABASE_URL: db.url }).exit;
     assert.equal(again.code, 0, again.stderr);
     assert.equal(await count('products'), products, 'a second seed changes nothing');
     assert.equal(await count('reviews'), reviews);
+    assert.equal(await count('outbox'), products, 'nor announces anything twice');
   });
 
   it('without DATABASE_URL exits 1 with one line', async () => {

@@ -1,10 +1,16 @@
 // First-start demo data: categories, products with generated images, and reviews.
 // Runs only on an empty catalog, under a transaction-scoped advisory lock, so running it
 // twice (or from two replicas at once) never duplicates anything.
-import { withTransaction } from '@shopnow/chassis';
+// Each seeded product is announced (product.created.v1) through the outbox in the seed's own
+// transaction, like an admin's create, so inventory stocks the demo catalog; the running
+// service's relay sends the events (this one-off process never talks to the bus).
+import { createLogger, type Logger, withTransaction } from '@shopnow/chassis';
+import { type Events, outboxOnlyEvents } from '@shopnow/events';
 import type pg from 'pg';
 import { defaultImages } from '../domain/product.ts';
 import { slugify } from '../domain/slug.ts';
+import { productCatalog } from '../events/catalog.ts';
+import { publishCreated } from '../events/publish-product-events.ts';
 import { insertCategory } from '../store/categories.ts';
 import { catalogIsEmpty, insertProduct } from '../store/products.ts';
 import { addReviewsOfProduct } from '../store/reviews.ts';
@@ -12,10 +18,6 @@ import { SEED_CATEGORIES } from './categories.ts';
 import { SEED_PRODUCTS } from './products.ts';
 import { seedReviewsFor } from './reviews.ts';
 import { stableUuid } from './stable-uuid.ts';
-
-export interface SeedLogger {
-  info(obj: object, msg?: string): void;
-}
 
 export interface SeedResult {
   seeded: boolean;
@@ -28,11 +30,17 @@ export interface SeedResult {
 const FIRST_PRODUCT_AT = Date.parse('2025-01-06T09:00:00.000Z');
 const HOUR = 3_600_000;
 
-export async function seedCatalog(pool: pg.Pool, logger?: SeedLogger): Promise<SeedResult> {
+export async function seedCatalog(pool: pg.Pool, logger?: Logger): Promise<SeedResult> {
+  const events = outboxOnlyEvents({
+    service: 'product',
+    db: pool,
+    catalog: productCatalog,
+    logger: logger ?? createLogger({ service: 'product', version: 'seed', level: 'silent' }),
+  });
   const result = await withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('shopnow.product.seed'))");
     if (!(await catalogIsEmpty(client))) return { seeded: false, categories: 0, products: 0, reviews: 0 };
-    return insertSeed(client);
+    return insertSeed(client, events);
   });
   logger?.info(
     { ...result },
@@ -41,7 +49,7 @@ export async function seedCatalog(pool: pg.Pool, logger?: SeedLogger): Promise<S
   return result;
 }
 
-async function insertSeed(client: pg.PoolClient): Promise<SeedResult> {
+async function insertSeed(client: pg.PoolClient, events: Pick<Events, 'publish'>): Promise<SeedResult> {
   for (const [position, category] of SEED_CATEGORIES.entries()) {
     await insertCategory(client, { ...category, position });
   }
@@ -49,7 +57,7 @@ async function insertSeed(client: pg.PoolClient): Promise<SeedResult> {
   for (const [index, p] of SEED_PRODUCTS.entries()) {
     const id = stableUuid(`product:${p.sku}`);
     const createdAt = new Date(FIRST_PRODUCT_AT + index * 7 * HOUR);
-    await insertProduct(
+    const product = await insertProduct(
       client,
       id,
       {
@@ -65,6 +73,8 @@ async function insertSeed(client: pg.PoolClient): Promise<SeedResult> {
       },
       createdAt,
     );
+    // publishCreated takes the service's Events; an outbox-only one publishes the same way.
+    await publishCreated(events as Events, client, product);
     reviews += await addReviewsOfProduct(
       client,
       id,
