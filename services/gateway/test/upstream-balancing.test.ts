@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, test } from 'node:test';
 import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { type ForwardRequest, readBody, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
   deadUrl,
   fixedDiscovery,
@@ -40,7 +40,7 @@ async function get(
   path = '/things',
 ): Promise<{ status: number; instance: string }> {
   const response = await set.forward(upstream, { ...GET, path });
-  await response.body.dump();
+  await readBody(response.body);
   return { status: response.status, instance: response.instance };
 }
 
@@ -81,7 +81,7 @@ test('least outstanding sends new requests to the idle instance while the other 
   assert.equal(busy.requests.length, 1);
 
   held[0]?.end('{}');
-  await (await slow).body.dump();
+  await readBody((await slow).body);
   // Idle again: ties are broken round robin, so both share the load.
   const before = [busy.requests.length, idle.requests.length];
   for (let i = 0; i < 10; i++) await get(set, 'lor', '/fast');

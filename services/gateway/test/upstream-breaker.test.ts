@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { after, test } from 'node:test';
 import { Registry } from '@shopnow/chassis';
 import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { type ForwardRequest, readBody, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
   fixedDiscovery,
   silentLogger,
@@ -34,7 +34,7 @@ function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'>, metric
 
 async function status(set: UpstreamSet): Promise<number> {
   const response = await set.forward('svc', GET);
-  await response.body.dump();
+  await readBody(response.body);
   return response.status;
 }
 
@@ -85,7 +85,7 @@ test('the breaker opens after failures, fails fast, then recovers through a half
   await assert.rejects(set.forward('svc', GET), { kind: 'breaker_open' });
   mode = 'ok';
   held[0]?.end('{}');
-  await (await trial).body.dump();
+  await readBody((await trial).body);
   assert.equal(breaker(), 'closed');
   assert.match(await metrics.metrics(), /gateway_upstream_breaker_state\{upstream="svc"\} 0/);
   for (let i = 0; i < 5; i++) assert.equal(await status(set), 200);
@@ -113,14 +113,14 @@ test('beyond maxConcurrent requests in flight, forward fails fast with 503 overl
   assert.equal(set.snapshot()[0]?.inFlight, 2);
   await assert.rejects(set.forward('svc', GET), { kind: 'overloaded' });
   for (const res of held) res.end();
-  await Promise.all([a.body.text(), b.body.text()]);
+  await Promise.all([readBody(a.body), readBody(b.body)]);
   await until(() => set.snapshot()[0]?.inFlight === 0, 1_000, 'in-flight back to 0');
   held.length = 0;
   const third = set.forward('svc', GET);
   await until(() => held.length === 1, 2_000, 'the next request');
   held[0]?.end('{}');
   assert.equal((await third).status, 200);
-  assert.equal(await (await third).body.text(), '{}');
+  assert.equal((await readBody((await third).body)).toString(), '{}');
 });
 
 test('metrics: attempts by outcome, durations, instance health, breaker state and in-flight', async () => {
@@ -133,7 +133,7 @@ test('metrics: attempts by outcome, durations, instance health, breaker state an
   const set = upstreamSet([server.url], { maxConcurrent: 1 }, metrics);
   for (let i = 0; i < 3; i++) assert.equal(await status(set), 200);
   const missing = await set.forward('svc', { ...GET, path: '/missing' });
-  await missing.body.dump();
+  await readBody(missing.body);
   const text = await metrics.metrics();
   const series = (line: string) => assert.ok(text.includes(line), `${line}\n--- in ---\n${text}`);
   series(`gateway_upstream_requests_total{upstream="svc",instance="${server.url}",outcome="2xx"} 3`);

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, test } from 'node:test';
 import { freePort } from '@shopnow/testkit';
-import { UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { readBody, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import { fixedDiscovery, silentLogger, until } from './fixtures/upstream-servers.ts';
 
 const CHILD = new URL('./fixtures/upstream-child.ts', import.meta.url).pathname;
@@ -65,7 +65,10 @@ test('killing one of two instances under load: no failed GETs, ejection, rejoin 
           headers: { accept: 'application/json' },
           idempotent: true,
         });
-        const body = (await response.body.json()) as { instance: string; pid: number };
+        const body = JSON.parse((await readBody(response.body)).toString()) as {
+          instance: string;
+          pid: number;
+        };
         if (response.status !== 200) throw new Error(`status ${response.status}`);
         const key = `${body.instance}/${body.pid}`;
         served.set(key, (served.get(key) ?? 0) + 1);

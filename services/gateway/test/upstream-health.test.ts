@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { type ForwardRequest, readBody, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
   fixedDiscovery,
   okHandler,
@@ -32,7 +32,7 @@ function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'>): Upstr
 
 async function get(set: UpstreamSet): Promise<{ status: number; instance: string }> {
   const response = await set.forward('svc', GET);
-  await response.body.dump();
+  await readBody(response.body);
   return { status: response.status, instance: response.instance };
 }
 

@@ -6,6 +6,7 @@ import { registerDocsPage } from '../openapi/docs-page.ts';
 import { OpenApiSource } from '../openapi/openapi-source.ts';
 import type { OpenApiDocument } from '../openapi/openapi-types.ts';
 import type { GatewayRuntime } from '../proxy/gateway-runtime.ts';
+import { readBody } from '../upstream/upstream-set.ts';
 import { ADMIN_PREFIX } from './admin-routes.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -47,7 +48,7 @@ async function fetchServiceDocument(
     idempotent: true,
     signal,
   });
-  const text = await response.body.text();
+  const text = (await readBody(response.body)).toString('utf8');
   if (response.status !== 200)
     throw new Error(`${service} answered ${response.status} for its OpenAPI document`);
   return JSON.parse(text) as OpenApiDocument;

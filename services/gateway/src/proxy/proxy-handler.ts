@@ -19,6 +19,7 @@ import type { AuthRule } from '../routes/route-table-schema.ts';
 import { transformJsonBody } from '../shaping/body-ops.ts';
 import { forwardHeaders, responseHeadersFromUpstream } from '../shaping/forward-headers.ts';
 import { applyHeaderOps } from '../shaping/header-ops.ts';
+import { readBody } from '../upstream/upstream-set.ts';
 import type { GatewayRuntime } from './gateway-runtime.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -110,7 +111,7 @@ export function createProxyHandler(rt: GatewayRuntime) {
     reply.code(response.status);
     if (route.responseBody === undefined) return reply.headers(out).send(response.body);
     const transformed = transformJsonBody(
-      Buffer.from(await response.body.arrayBuffer()),
+      await readBody(response.body),
       headerValue(out['content-type']),
       route.responseBody,
     );
@@ -161,7 +162,7 @@ async function serveCached(
       fields.upstream_ms = Math.round(response.upstreamMs * 1000) / 1000;
       const out = responseHeadersFromUpstream(response.headers);
       applyHeaderOps(out, route.transform?.response?.headers);
-      let body: Buffer = Buffer.from(await response.body.arrayBuffer());
+      let body = await readBody(response.body);
       if (route.responseBody !== undefined) {
         const transformed = transformJsonBody(body, headerValue(out['content-type']), route.responseBody);
         if (transformed !== undefined) {

@@ -1,5 +1,5 @@
-import type { Dispatcher } from 'undici';
 import type { BreakerState } from './breaker.ts';
+import type { UpstreamBody } from './response-handler.ts';
 
 /** One request to forward to an upstream. Hop-by-hop headers must already be stripped (undici refuses some). */
 export interface ForwardRequest {
@@ -17,15 +17,16 @@ export interface ForwardRequest {
   signal?: AbortSignal;
 }
 
-/** The upstream's answer, headers received; the body still streams. */
+/** The upstream's answer: a small one whole, a large or unsized one with its body still streaming. */
 export interface ForwardResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /**
-   * The body stream. The caller must consume, dump or destroy it, even when empty: the request
-   * counts as in flight (bulkhead, least outstanding) until the stream closes.
+   * The body: a Buffer when it was small and sized (see BUFFERED_BODY_MAX_BYTES), else a stream
+   * the caller must consume or destroy (`readBody`, `discardBody`): the request counts as in
+   * flight (bulkhead, least outstanding) until that stream ends or is destroyed.
    */
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
   /** Base URL of the instance that answered. */
   instance: string;
   /** Time from sending the last attempt to its response headers, in ms. */

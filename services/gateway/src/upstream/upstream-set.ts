@@ -11,6 +11,7 @@ import { registerUpstreamMetrics } from './upstream-metrics.ts';
 export type { BreakerState } from './breaker.ts';
 export { UpstreamError, type UpstreamErrorKind } from './errors.ts';
 export type { ForwardRequest, ForwardResponse, InstanceStatus, UpstreamStatus } from './forward-types.ts';
+export { discardBody, readBody, type UpstreamBody } from './response-handler.ts';
 export { isIdempotentMethod } from './upstream.ts';
 
 export interface UpstreamSetOptions {
@@ -109,7 +110,7 @@ export class UpstreamSet {
 
   /**
    * Forwards a request to the named upstream. Resolves with the upstream's answer (whatever its
-   * status; the body streams); rejects with UpstreamError (status 502/503/504) when there is none,
+   * status; a small body whole, a large one streaming); rejects with UpstreamError (status 502/503/504) when there is none,
    * or with undici's error when `request.signal` aborted or the request is invalid.
    */
   forward(upstream: string, request: ForwardRequest): Promise<ForwardResponse> {

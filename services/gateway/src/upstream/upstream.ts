@@ -15,6 +15,7 @@ import {
   OUTCOME_CONNECTION_RESET,
   OUTCOME_TIMEOUT,
 } from './instance.ts';
+import { discardBody, ResponseHandler, type UpstreamAnswer } from './response-handler.ts';
 import { breakerSettingsChanged, poolSettingsChanged, type UpstreamSettings } from './settings.ts';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -39,20 +40,35 @@ const OUTCOME_BY_FAILURE: Record<AttemptFailure, number> = {
   timeout: OUTCOME_TIMEOUT,
 };
 
-const kInstance = Symbol('shopnow.upstream.instance');
-type TrackedBody = Dispatcher.ResponseData['body'] & { [kInstance]?: Instance | undefined };
+function ignore(): void {}
 
-// A 'close' listener shared by every response (no closure per request): the body is done, so the
-// request stops counting as in flight on its instance and its upstream.
-function onBodyClose(this: TrackedBody): void {
-  const instance = this[kInstance];
-  if (instance === undefined) return;
-  this[kInstance] = undefined;
+// The request stops counting as in flight on its instance and its upstream once its exchange is over.
+function settleInFlight(instance: Instance): void {
   instance.inFlight--;
   instance.owner.inFlight--;
 }
 
-function ignore(): void {}
+/** One attempt through undici's dispatch interface (see ResponseHandler). */
+function attempt(instance: Instance, request: ForwardRequest, timeoutMs: number): Promise<UpstreamAnswer> {
+  return new Promise((resolve, reject) => {
+    const handler = new ResponseHandler(
+      request.method,
+      request.signal,
+      (err, answer) => (err === null ? resolve(answer as UpstreamAnswer) : reject(err)),
+      () => settleInFlight(instance),
+    );
+    instance.pool.dispatch(
+      {
+        method: request.method as Dispatcher.HttpMethod,
+        path: instance.pathPrefix === '' ? request.path : instance.pathPrefix + request.path,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: timeoutMs,
+      },
+      handler,
+    );
+  });
+}
 
 function bump(counts: Float64Array, index: number): void {
   counts[index] = (counts[index] as number) + 1;
@@ -147,26 +163,18 @@ export class Upstream {
     let instance: Instance = first;
     let tried: Instance[] | undefined;
     let attempts = 0;
-    this.inFlight++;
     for (;;) {
       attempts++;
+      // Both counts drop when the attempt's exchange is over (settleInFlight), whatever its outcome.
+      this.inFlight++;
       instance.inFlight++;
       const started = performance.now();
-      let response: Dispatcher.ResponseData;
+      let response: UpstreamAnswer;
       try {
-        response = await instance.pool.request({
-          method: request.method as Dispatcher.HttpMethod,
-          path: instance.pathPrefix === '' ? request.path : instance.pathPrefix + request.path,
-          headers: request.headers,
-          body: request.body,
-          headersTimeout: timeoutMs,
-          signal: request.signal,
-        });
+        response = await attempt(instance, request, timeoutMs);
       } catch (err) {
-        instance.inFlight--;
         const failure = request.signal?.aborted ? undefined : classifyError(err);
         if (failure === undefined) {
-          this.inFlight--;
           breaker.release(trial);
           throw err;
         }
@@ -179,16 +187,13 @@ export class Upstream {
           tried ??= [];
           next = this.#another(instance, tried);
         }
-        if (next === undefined) {
-          this.inFlight--;
-          throw new UpstreamError(failure, this.name, { cause: err });
-        }
+        if (next === undefined) throw new UpstreamError(failure, this.name, { cause: err });
         instance = next;
         continue;
       }
-      const upstreamMs = performance.now() - started;
+      const upstreamMs = response.headersAt - started;
       this.#observe(upstreamMs);
-      const status = response.statusCode;
+      const status = response.status;
       if (status === 502 || status === 503 || status === 504) {
         this.#attemptFailed(instance, 3, false, status);
         breaker.failure(trial);
@@ -199,8 +204,7 @@ export class Upstream {
           next = this.#another(instance, tried);
         }
         if (next !== undefined) {
-          instance.inFlight--;
-          response.body.dump().catch(ignore);
+          discardBody(response.body);
           instance = next;
           continue;
         }
@@ -208,10 +212,14 @@ export class Upstream {
         bump(instance.counts, status < 300 ? 0 : status < 400 ? 1 : status < 500 ? 2 : 3);
         breaker.success(trial);
       }
-      const body = response.body as TrackedBody;
-      body[kInstance] = instance;
-      body.on('close', onBodyClose); // 'close' comes once; on() avoids once()'s wrapper
-      return { status, headers: response.headers, body, instance: instance.url, upstreamMs, attempts };
+      return {
+        status,
+        headers: response.headers,
+        body: response.body,
+        instance: instance.url,
+        upstreamMs,
+        attempts,
+      };
     }
   }
 
