@@ -1,0 +1,277 @@
+// Shared setup for the inventory service's tests: fresh databases on the real (embedded) Postgres,
+// migrated like production; the store and saga functions driven directly with an outbox-only
+// publisher; or the real app on top, with real Ed25519 tokens (TestTokenIssuer) and a postgres
+// event bus on a second database.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type App, createIdentity, createLogger, migrate, withTransaction } from '@shopnow/chassis';
+import type { EventContract, Role } from '@shopnow/contracts';
+import {
+  createPostgresTransport,
+  EVENTS_MIGRATIONS,
+  outboxOnlyEvents,
+  type Transport,
+} from '@shopnow/events';
+import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import type pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import type { InventoryContext, InventorySettings } from '../src/context.ts';
+import { inventoryCatalog } from '../src/events/catalog.ts';
+import { stockProduct } from '../src/stock/catalog-stock.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+export const SETTINGS: InventorySettings = {
+  newSkuStock: 0,
+  reservationTtlSeconds: 900,
+  lowStockThreshold: 5,
+};
+const silent = createLogger({ service: 'inventory', version: 'test', level: 'silent' });
+
+export async function migrateInventory(pool: pg.Pool): Promise<void> {
+  await migrate(pool, { service: 'inventory', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
+}
+
+/** A fresh, migrated inventory database. */
+export async function inventoryDatabase(): Promise<TestDatabase> {
+  const db = await testDatabase();
+  try {
+    await migrateInventory(db.pool);
+    return db;
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
+
+/** What the saga functions get: events into the outbox of `pool`'s database, as the app's would. */
+export function testContext(pool: pg.Pool, settings: Partial<InventorySettings> = {}): InventoryContext {
+  return {
+    events: outboxOnlyEvents({ service: 'inventory', db: pool, catalog: inventoryCatalog, logger: silent }),
+    settings: { ...SETTINGS, ...settings },
+    logger: silent,
+  };
+}
+
+/** A SKU as the catalog announces it, with `units` available. */
+export async function addSku(
+  pool: pg.Pool,
+  sku: string,
+  units: number,
+  options: { active?: boolean; productId?: string } = {},
+): Promise<string> {
+  const productId = options.productId ?? randomUUID();
+  const ctx = testContext(pool, { newSkuStock: units });
+  await withTransaction(pool, (tx) =>
+    stockProduct(tx, ctx, { productId, sku, active: options.active ?? true }, 'test'),
+  );
+  return productId;
+}
+
+export async function countsOf(pool: pg.Pool, sku: string) {
+  const { rows } = await pool.query<{ available: number; reserved: number; sold: number }>(
+    'SELECT available, reserved, sold FROM stock WHERE sku = $1',
+    [sku],
+  );
+  assert.ok(rows[0], `no stock row ${sku}`);
+  return rows[0];
+}
+
+/** The data of the outbox's events of `contract`, oldest first, optionally of one subject. */
+export async function published<C extends EventContract>(
+  pool: pg.Pool,
+  contract: C,
+  subject?: string,
+): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await pool.query<{ body: string }>(
+    'SELECT body FROM outbox WHERE type = $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq',
+    [contract.type, subject ?? null],
+  );
+  return rows.map((row) => JSON.parse(row.body).data);
+}
+
+/**
+ * The stock invariant, for every SKU: the ledger explains each count; available + reserved + sold
+ * equals what was supplied (initial, restocks, adjustments); reserved equals what active
+ * reservations hold.
+ */
+export async function assertInvariant(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query(
+    `SELECT s.sku, s.available, s.reserved, s.sold,
+            coalesce(sum(m.delta_available), 0)::int AS ledger_available,
+            coalesce(sum(m.delta_reserved), 0)::int AS ledger_reserved,
+            coalesce(sum(m.delta_sold), 0)::int AS ledger_sold,
+            coalesce(sum(m.delta_available) FILTER (WHERE m.kind IN ('initial', 'restock', 'adjustment')), 0)::int
+              AS supplied,
+            (SELECT coalesce(sum(l.quantity), 0)::int FROM reservation_lines l
+               JOIN reservations r USING (order_id) WHERE r.status = 'active' AND l.sku = s.sku) AS held
+     FROM stock s LEFT JOIN stock_movements m USING (sku)
+     GROUP BY s.sku`,
+  );
+  for (const r of rows) {
+    assert.equal(r.available, r.ledger_available, `${r.sku}: available vs ledger`);
+    assert.equal(r.reserved, r.ledger_reserved, `${r.sku}: reserved vs ledger`);
+    assert.equal(r.sold, r.ledger_sold, `${r.sku}: sold vs ledger`);
+    assert.equal(r.available + r.reserved + r.sold, r.supplied, `${r.sku}: available + reserved + sold`);
+    assert.equal(r.reserved, r.held, `${r.sku}: reserved vs active reservations`);
+  }
+}
+
+/** An order.placed.v1 payload for `lines` ([sku, quantity]). */
+export function orderPlaced(lines: Array<[string, number]>, orderId: string = randomUUID()) {
+  const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' });
+  return {
+    orderId,
+    userId: randomUUID(),
+    lines: lines.map(([sku, quantity]) => ({
+      productId: randomUUID(),
+      sku,
+      name: `Product ${sku}`,
+      quantity,
+      unitPrice: usd(1000),
+    })),
+    subtotal: usd(1000),
+    shipping: usd(0),
+    tax: usd(0),
+    total: usd(1000),
+    placedAt: new Date().toISOString(),
+  };
+}
+
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+// ---- the app ----
+
+export interface InventoryFixture {
+  app: App;
+  pool: pg.Pool;
+  issuer: TestTokenIssuer;
+  /** Another transport on the app's bus (to publish what order or product would). */
+  newTransport(): Transport;
+  /** Resolves once the bus holds no job still to be handled (every delivery settled). */
+  busIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startInventory(
+  config: {
+    NEW_SKU_STOCK?: number;
+    RESERVATION_SWEEP_INTERVAL_MS?: number;
+    RESERVATION_TTL_SECONDS?: number;
+  } = {},
+): Promise<InventoryFixture> {
+  const db = await inventoryDatabase();
+  const bus = await testDatabase();
+  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
+  try {
+    const issuer = await TestTokenIssuer.create();
+    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+    const app = await buildApp({
+      config: {
+        ...tokens,
+        LOG_LEVEL: 'silent',
+        BODY_LIMIT_BYTES: 65_536,
+        NEW_SKU_STOCK: 0,
+        RESERVATION_TTL_SECONDS: 900,
+        LOW_STOCK_THRESHOLD: 5,
+        RESERVATION_SWEEP_INTERVAL_MS: 60_000,
+        ...config,
+      },
+      db: db.pool,
+      transport: newTransport(),
+      identity: createIdentity({
+        service: 'inventory',
+        config: tokens,
+        keys: issuer.keys,
+        revocations: issuer.revocations,
+      }),
+    });
+    await app.ready();
+    return {
+      app,
+      pool: db.pool,
+      issuer,
+      newTransport,
+      busIdle: () =>
+        eventually('the bus has nothing left to deliver', async () => {
+          const { rows } = await bus.pool.query(
+            `SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`,
+          );
+          return rows[0].n === 0;
+        }),
+      close: async () => {
+        await app.close();
+        await db.drop();
+        await bus.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    await bus.drop();
+    throw err;
+  }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export async function asUser(
+  f: InventoryFixture,
+  roles: Role[] = ['customer'],
+  userId: string = randomUUID(),
+) {
+  return bearer(await f.issuer.user(userId, { roles }));
+}
+
+/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
+export async function publishOnBus<C extends EventContract>(
+  transport: Transport,
+  contract: C,
+  source: string,
+  subject: string,
+  data: unknown,
+  eventId: string = randomUUID(),
+): Promise<string> {
+  const problems = contract.problems(data);
+  assert.deepEqual(problems, [], `test event breaks ${contract.type}`);
+  const envelope = {
+    specversion: '1.0',
+    id: eventId,
+    type: contract.type,
+    source,
+    time: new Date().toISOString(),
+    subject,
+    datacontenttype: 'application/json',
+    data,
+  };
+  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
+  return eventId;
+}
+
+export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
+  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
+
+/** Every service answers errors alike, so the assertion lives once in the testkit. */
+export { assertProblem } from '@shopnow/testkit';
+
+/** Everything the service stores, to prove a refused request changed nothing. */
+export async function snapshot(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query(
+    `SELECT (SELECT md5(coalesce(string_agg(s::text, '|' ORDER BY sku), '')) FROM stock s) AS stock,
+            (SELECT count(*) FROM stock_movements) AS movements,
+            (SELECT count(*) FROM reservations) AS reservations,
+            (SELECT count(*) FROM outbox) AS outbox`,
+  );
+  return JSON.stringify(rows[0]);
+}
