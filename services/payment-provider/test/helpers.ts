@@ -48,6 +48,8 @@ export interface StartOptions {
   config?: Partial<ProviderAppConfig>;
   /** Another replica on the same database instead of a fresh one. */
   db?: TestDatabase;
+  /** Error-rate draws; default: the `draws` the test pushes, then no fault. */
+  random?: () => number;
 }
 
 export async function migrateProvider(pool: pg.Pool): Promise<void> {
@@ -82,7 +84,7 @@ export async function startProvider(options: StartOptions = {}): Promise<Provide
       db: db.pool,
       logger,
       clock: () => new Date(now),
-      random: () => draws.shift() ?? 0.999_999,
+      random: options.random ?? (() => draws.shift() ?? 0.999_999),
     });
     await app.ready();
     return {
@@ -160,6 +162,7 @@ export interface ChargeBody {
   failureCode: string | null;
   customer: string | null;
   metadata: Record<string, string>;
+  token: string;
   card: { brand: string; last4: string };
   refunds: Array<{ id: string; amount: number }>;
 }
