@@ -50,6 +50,8 @@ CREATE INDEX charges_customer_idx ON charges (customer, seq);
 CREATE INDEX charges_status_idx ON charges (status, seq);
 
 CREATE TABLE refunds (
+  -- The order they were made in (several may share a timestamp).
+  seq        bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   id         text PRIMARY KEY CHECK (id ~ '^re_[0-9a-f]{24}$'),
   charge_id  text NOT NULL REFERENCES charges (id),
   amount     integer NOT NULL CHECK (amount > 0),
@@ -58,7 +60,7 @@ CREATE TABLE refunds (
   created_at timestamptz(3) NOT NULL
 );
 
-CREATE INDEX refunds_charge_idx ON refunds (charge_id, created_at, id);
+CREATE INDEX refunds_charge_idx ON refunds (charge_id, seq);
 
 -- Fault settings changed at run time (PUT /v1/sandbox/faults): one row, or none for the
 -- environment's settings. In the database so that every replica answers the same way.

@@ -16,6 +16,6 @@ export async function idempotentPost<B>(
 ): Promise<{ replayed: boolean; status: number }> {
   const { status, body } = await runWrite(db, request, reply, scope, write);
   if (status >= 400) reply.type(PROBLEM_CONTENT_TYPE);
-  await reply.code(status).send(body);
+  reply.code(status).send(body);
   return { replayed: reply.getHeader('idempotent-replayed') === 'true', status };
 }

@@ -42,13 +42,13 @@ export async function insertRefund(db: Queryable, refund: NewRefund): Promise<Re
   return rows[0] as Refund;
 }
 
-/** The refunds of each charge, oldest first. */
+/** The refunds of each charge, in the order they were made. */
 export async function refundsOf(db: Queryable, chargeIds: readonly string[]): Promise<Map<string, Refund[]>> {
   const byCharge = new Map<string, Refund[]>();
   if (chargeIds.length === 0) return byCharge;
   const { rows } = await db.query<Refund>(
     `SELECT ${COLUMNS} FROM refunds r JOIN charges c ON c.id = r.charge_id
-     WHERE r.charge_id = ANY($1) ORDER BY r.created_at, r.id`,
+     WHERE r.charge_id = ANY($1) ORDER BY r.seq`,
     [chargeIds],
   );
   for (const row of rows) {
