@@ -1,8 +1,7 @@
 // Tokens: a browser sends card data here (publishable key) and gets a token back; the merchant's
 // server charges the token and never sees the card. The number and CVC go no further than the
 // check below: the token keeps the brand, last four digits, expiry and test-card outcome.
-import type { App } from '@shopnow/chassis';
-import { AppError } from '@shopnow/chassis';
+import { type App, AppError } from '@shopnow/chassis';
 import { checkCard } from '../domain/card.ts';
 import { newId } from '../domain/ids.ts';
 import { outcomeOf } from '../domain/test-cards.ts';
