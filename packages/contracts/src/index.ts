@@ -5,6 +5,7 @@ import { EventCatalog } from './define-event.ts';
 import { identityEvents } from './identity.ts';
 import { inventoryEvents } from './inventory.ts';
 import { orderEvents } from './order.ts';
+import { paymentEvents } from './payment.ts';
 import { productEvents } from './product.ts';
 
 export {
@@ -20,9 +21,16 @@ export * from './identity.ts';
 export * from './inventory.ts';
 export * from './money.ts';
 export * from './order.ts';
+export * from './payment.ts';
 export * from './product.ts';
 
 /** Every event type of the platform. */
 export function platformEvents(): EventCatalog {
-  return new EventCatalog([...productEvents, ...identityEvents, ...orderEvents, ...inventoryEvents]);
+  return new EventCatalog([
+    ...productEvents,
+    ...identityEvents,
+    ...orderEvents,
+    ...inventoryEvents,
+    ...paymentEvents,
+  ]);
 }

@@ -104,4 +104,28 @@ export const OrderCancelledV1 = defineEvent(
   ),
 );
 
-export const orderEvents = [OrderPlacedV1, OrderConfirmedV1, OrderCancelledV1] as const;
+/**
+ * Stock is reserved: the payment service is to charge `amount` with the shopper's card token. One
+ * order is charged at most once whatever is redelivered (the processor's key derives from the order).
+ */
+export const OrderPaymentRequestedV1 = defineEvent(
+  'order.payment_requested.v1',
+  Type.Object(
+    {
+      orderId: OrderId,
+      userId: UserId,
+      amount: MoneySchema,
+      /** The card processor's token (`tok_…`), made by the shopper's browser; never card data. */
+      cardToken: Type.String({ pattern: '^tok_[A-Za-z0-9_]{1,200}$' }),
+      requestedAt: Instant,
+    },
+    closed,
+  ),
+);
+
+export const orderEvents = [
+  OrderPlacedV1,
+  OrderConfirmedV1,
+  OrderCancelledV1,
+  OrderPaymentRequestedV1,
+] as const;

@@ -8,6 +8,7 @@ import {
   inventoryEvents,
   orderEvents,
   ProductPriceChangedV1,
+  paymentEvents,
   platformEvents,
   productEvents,
 } from '../src/index.ts';
@@ -37,7 +38,9 @@ describe('event contracts', () => {
     const catalog = platformEvents();
     assert.deepEqual(
       catalog.types.sort(),
-      [...productEvents, ...identityEvents, ...orderEvents, ...inventoryEvents].map((c) => c.type).sort(),
+      [...productEvents, ...identityEvents, ...orderEvents, ...inventoryEvents, ...paymentEvents]
+        .map((c) => c.type)
+        .sort(),
     );
     for (const type of catalog.types) assert.match(type, /^[a-z_]+\.[a-z_]+\.v\d+$/);
     assert.throws(() => catalog.add(ProductPriceChangedV1), /defined twice/);
