@@ -243,12 +243,19 @@ test('a verified token is remembered: no second signature check, yet expiry and 
   const user = randomUUID();
   const sessionId = randomUUID();
   const token = await issuer.user(user, { sessionId });
+  assert.equal(verifier.verifyCached(token), undefined, 'not verified yet: no synchronous answer');
   assert.equal((await verifier.verify(token)).kind, 'user');
   assert.equal((await verifier.verify(token)).kind, 'user');
   assert.equal(keyLookups, 1, 'the second use was answered from the cache');
+  assert.equal(
+    verifier.verifyCached(token),
+    await verifier.verify(token),
+    'the same identity, synchronously',
+  );
 
   issuer.revokeSession(sessionId);
   await assert.rejects(verifier.verify(token), InvalidTokenError);
+  assert.throws(() => verifier.verifyCached(token), InvalidTokenError);
 
   const shortLived = await issuer.user(randomUUID(), { expiresIn: 1 });
   await verifier.verify(shortLived);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { clientIpOf, forwardedProtoOf, isTrustedPeer, parseTrustedProxies } from '../src/edge/client-ip.ts';
+import {
+  clientIpBehind,
+  clientIpOf,
+  forwardedProtoOf,
+  isTrustedPeer,
+  parseTrustedProxies,
+  peerOf,
+} from '../src/edge/client-ip.ts';
 import { compileIpRules } from '../src/edge/ip-filter.ts';
 
 const proxies = parseTrustedProxies('127.0.0.1/32, 10.0.0.0/8,::1/128 fd00::/8');
@@ -103,6 +110,21 @@ describe('clientIpOf', () => {
     assert.equal(isTrustedPeer('::ffff:127.0.0.1', proxies), true);
     assert.equal(isTrustedPeer('203.0.113.9', proxies), false);
     assert.equal(isTrustedPeer(undefined, proxies), false);
+  });
+
+  test('peerOf parses a socket once and clientIpBehind walks from it as clientIpOf does', () => {
+    const socket = { remoteAddress: '::ffff:127.0.0.1' };
+    const peer = peerOf(socket, proxies);
+    assert.deepEqual(peer, { ip: { address: '127.0.0.1', family: 'ipv4' }, trusted: true });
+    assert.equal(peerOf(socket, proxies), peer, 'remembered for the connection');
+    assert.equal(
+      clientIpBehind(peer!, '198.51.100.7', proxies),
+      clientIpOf(socket.remoteAddress, '198.51.100.7', proxies),
+    );
+    // Another trusted list (a test app, say) is looked up afresh.
+    assert.equal(peerOf(socket, parseTrustedProxies(''))?.trusted, false);
+    assert.equal(peerOf({ remoteAddress: 'not-an-ip' }, proxies), undefined);
+    assert.equal(peerOf({ remoteAddress: undefined }, proxies), undefined);
   });
 });
 

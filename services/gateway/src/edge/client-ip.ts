@@ -2,7 +2,7 @@
 // as far as the chain of hops we trust, so a client cannot pick its own IP (and so its rate-limit
 // bucket, IP rules or X-Client-IP) by sending the header itself.
 import { BlockList } from 'node:net';
-import { addCidr, listHas, parseIp } from './ip-address.ts';
+import { addCidr, listHas, type ParsedIp, parseIp } from './ip-address.ts';
 
 /** Hops walked at most; a longer header is an attack or a loop, and the rest is not trusted. */
 const MAX_HOPS = 32;
@@ -40,9 +40,45 @@ export function clientIpOf(
   trusted: BlockList,
 ): string {
   if (remoteAddress === undefined) return '';
-  let current = parseIp(remoteAddress);
-  if (current === undefined) return remoteAddress;
-  if (forwardedFor === undefined || !listHas(trusted, current)) return current.address;
+  const ip = parseIp(remoteAddress);
+  if (ip === undefined) return remoteAddress;
+  return clientIpBehind({ ip, trusted: listHas(trusted, ip) }, forwardedFor, trusted);
+}
+
+/** A connection's peer, parsed and checked against the trusted proxies once per socket. */
+export interface Peer {
+  ip: ParsedIp;
+  /** Whether the peer is a trusted proxy (so its X-Forwarded-* are believed). */
+  trusted: boolean;
+}
+
+const peers = new WeakMap<object, { list: BlockList; peer: Peer | undefined }>();
+
+/**
+ * The socket's peer (undefined when it has no address, or not an IP), remembered on the socket:
+ * every request of a kept-alive connection has the same one, so it is parsed and looked up in
+ * the trusted list once per connection rather than twice per request.
+ */
+export function peerOf(socket: { remoteAddress?: string | undefined }, trusted: BlockList): Peer | undefined {
+  const known = peers.get(socket);
+  if (known !== undefined && known.list === trusted) return known.peer;
+  const remote = socket.remoteAddress;
+  // A socket that lost its address (already closed) is not remembered: it has no next request.
+  if (remote === undefined) return undefined;
+  const ip = parseIp(remote);
+  const peer = ip === undefined ? undefined : { ip, trusted: listHas(trusted, ip) };
+  peers.set(socket, { list: trusted, peer });
+  return peer;
+}
+
+/** clientIpOf for a peer from peerOf. */
+export function clientIpBehind(
+  peer: Peer,
+  forwardedFor: string | string[] | undefined,
+  trusted: BlockList,
+): string {
+  let current = peer.ip;
+  if (forwardedFor === undefined || !peer.trusted) return current.address;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',');
   const stop = Math.max(0, hops.length - MAX_HOPS);
   for (let i = hops.length - 1; i >= stop; i--) {

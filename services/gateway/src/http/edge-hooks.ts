@@ -5,6 +5,7 @@
 import type { BlockList } from 'node:net';
 import type { App } from '@shopnow/chassis';
 import { AppError, commonErrors } from '@shopnow/chassis';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientIpOf } from '../edge/client-ip.ts';
 import { type CorsPolicy, compileCors, isPreflight, mergeVary } from '../edge/cors.ts';
 import { compileIpRules } from '../edge/ip-filter.ts';
@@ -34,7 +35,8 @@ export function registerEdgeHooks(app: App, options: EdgeHookOptions): void {
   };
   const metricsAllowed = compileIpRules({ allow: options.metricsAllow.split(/[\s,]+/).filter(Boolean) });
 
-  app.addHook('onRequest', async (request, reply) => {
+  /** The checks; true when the request was answered here (a preflight). */
+  const check = (request: FastifyRequest, reply: FastifyReply): boolean => {
     const ambiguous = smugglingCheck(request.headers, request.raw.rawHeaders, request.raw.httpVersion);
     if (ambiguous !== undefined) {
       reply.header('connection', 'close');
@@ -56,7 +58,7 @@ export function registerEdgeHooks(app: App, options: EdgeHookOptions): void {
       if (!metricsAllowed(ip)) throw new AppError(commonErrors.route_not_found);
     }
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return false;
     const cors = corsPolicy();
     if (isPreflight(request.method, request.headers)) {
       const answer = cors.preflight(
@@ -66,12 +68,27 @@ export function registerEdgeHooks(app: App, options: EdgeHookOptions): void {
       );
       reply.headers(answer.headers);
       if (answer.status === 403) throw new AppError(gatewayErrors['gateway.cors_denied'], answer.reason);
-      return reply.code(204).send();
+      reply.code(204).send();
+      return true;
     }
     const headers = cors.responseHeaders(origin);
     for (const [name, value] of Object.entries(headers)) {
       reply.header(name, name.toLowerCase() === 'vary' ? mergeVary(reply.getHeader('vary'), value) : value);
     }
+    return false;
+  };
+
+  // A callback hook, not an async one: no promise per request on the hot path.
+  app.addHook('onRequest', (request, reply, done) => {
+    let answered: boolean;
+    try {
+      answered = check(request, reply);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    // A reply sent from a hook ends the request there; calling done() too would run the route.
+    if (!answered) done();
   });
 }
 

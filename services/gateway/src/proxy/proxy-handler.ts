@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedCaller } from '../auth/authenticate-caller.ts';
 import { authorizeRoute } from '../auth/authorize-route.ts';
 import { cacheKey, notModified } from '../cache/index.ts';
-import { clientIpOf, forwardedProtoOf, isTrustedPeer } from '../edge/client-ip.ts';
+import { clientIpBehind, clientIpOf, forwardedProtoOf, peerOf } from '../edge/client-ip.ts';
 import { gatewayErrors } from '../errors.ts';
 import { rateLimitHeaders } from '../ratelimit/headers.ts';
 import { pickUpstream } from '../routes/canary.ts';
@@ -29,8 +29,12 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 export function createProxyHandler(rt: GatewayRuntime) {
   return async function proxy(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const socket = request.raw.socket;
-    const trustedPeer = isTrustedPeer(socket.remoteAddress, rt.trustedProxies);
-    const clientIp = clientIpOf(socket.remoteAddress, request.headers['x-forwarded-for'], rt.trustedProxies);
+    const peer = peerOf(socket, rt.trustedProxies);
+    const trustedPeer = peer?.trusted ?? false;
+    const clientIp =
+      peer === undefined
+        ? clientIpOf(socket.remoteAddress, undefined, rt.trustedProxies)
+        : clientIpBehind(peer, request.headers['x-forwarded-for'], rt.trustedProxies);
     const fields: NonNullable<FastifyRequest['logFields']> = { client_ip: clientIp };
     request.logFields = fields;
 
@@ -60,7 +64,10 @@ export function createProxyHandler(rt: GatewayRuntime) {
       throw new AppError(commonErrors.body_too_large, `Request body exceeds ${route.bodyLimitBytes} bytes`);
     }
 
-    const caller = await authenticate(rt, request, reply, route.auth, clientIp);
+    // A known token or no credentials are answered synchronously, sparing the promises per request.
+    const caller =
+      authenticateSync(rt, request, reply, route.auth, clientIp) ??
+      (await authenticate(rt, request, reply, route.auth, clientIp));
     if (caller.user !== undefined) fields.user_id = caller.user.userId;
 
     // In process (no Redis) the check answers synchronously, sparing a promise per request.
@@ -211,11 +218,32 @@ async function authenticate(
     authorizeRoute(rule, caller.user);
     return caller;
   } catch (err) {
-    // RFC 6750: a 401 names the scheme the client should use.
-    if (err instanceof AppError && err.def.status === 401)
-      reply.header('www-authenticate', 'Bearer realm="shopnow"');
-    throw err;
+    throw challenge(reply, err);
   }
+}
+
+/** authenticate() when the authenticator can answer synchronously; undefined otherwise. */
+function authenticateSync(
+  rt: GatewayRuntime,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  rule: AuthRule,
+  clientIp: string,
+): AuthenticatedCaller | undefined {
+  try {
+    const caller = rt.authenticator.authenticateSync(request.headers, clientIp);
+    if (caller !== undefined) authorizeRoute(rule, caller.user);
+    return caller;
+  } catch (err) {
+    throw challenge(reply, err);
+  }
+}
+
+/** RFC 6750: a 401 names the scheme the client should use. */
+function challenge(reply: FastifyReply, err: unknown): unknown {
+  if (err instanceof AppError && err.def.status === 401)
+    reply.header('www-authenticate', 'Bearer realm="shopnow"');
+  return err;
 }
 
 function noRoute(reply: FastifyReply, allowed: string[]): AppError {

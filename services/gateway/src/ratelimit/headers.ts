@@ -16,13 +16,26 @@ export function rateLimitHeaders(
 ): Record<string, string> {
   const decision = result.decision;
   if (decision === undefined) return {};
-  const name = sfString(result.policy);
+  const name = policyName(result.policy);
   const headers: Record<string, string> = {
     'RateLimit-Policy': `${name};q=${decision.limit};w=${Math.max(1, Math.ceil(bucketWindowSeconds))}`,
     RateLimit: `${name};r=${decision.remaining};t=${decision.allowed ? decision.resetSeconds : decision.retryAfterSeconds}`,
   };
   if (!decision.allowed) headers['Retry-After'] = String(decision.retryAfterSeconds);
   return headers;
+}
+
+// Policy names come from the route table (a handful): each is quoted once, not per request.
+const quoted = new Map<string, string>();
+
+function policyName(policy: string): string {
+  let name = quoted.get(policy);
+  if (name === undefined) {
+    if (quoted.size >= 1000) quoted.clear(); // a bound, should names ever be unbounded
+    name = sfString(policy);
+    quoted.set(policy, name);
+  }
+  return name;
 }
 
 /** An sf-string: printable ASCII, with `"` and `\` escaped; anything else becomes `?`. */

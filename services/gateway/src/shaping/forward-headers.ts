@@ -35,12 +35,30 @@ const END_TO_END_ESSENTIAL = new Set(['content-length', 'content-type', 'content
 /** Header names the `Connection` header lists (they are hop-by-hop for this message). */
 function connectionNamed(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
+  // What nearly every peer sends names no other header (`keep-alive` is hop-by-hop anyway).
+  if (typeof value === 'string' && CONNECTION_PLAIN.test(value)) return undefined;
   const named = new Set<string>();
   for (const part of (Array.isArray(value) ? value.join(',') : value).split(',')) {
     const name = part.trim().toLowerCase();
     if (name !== '' && !END_TO_END_ESSENTIAL.has(name)) named.add(name);
   }
   return named;
+}
+
+const CONNECTION_PLAIN = /^[ \t]*(keep-alive|close)[ \t]*$/i;
+// Node and undici hand over header names lower-cased already; others are lower-cased here.
+const HAS_UPPER = /[A-Z]/;
+
+function lowerName(key: string): string {
+  return HAS_UPPER.test(key) ? key.toLowerCase() : key;
+}
+
+function isGatewayOwned(name: string): boolean {
+  if (GATEWAY_OWNED.has(name)) return true;
+  // Every owned prefix starts with `x-`: most names are out after one character.
+  if (name.charCodeAt(0) !== 120 || name.charCodeAt(1) !== 45) return false;
+  for (const prefix of GATEWAY_OWNED_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
 }
 
 function isHopByHop(name: string, named: Set<string> | undefined): boolean {
@@ -75,9 +93,8 @@ export function forwardHeaders(incoming: IncomingHeaders, ctx: ForwardContext): 
   for (const key of Object.keys(incoming)) {
     const value = incoming[key];
     if (value === undefined) continue;
-    const name = key.toLowerCase();
-    if (isHopByHop(name, named) || GATEWAY_OWNED.has(name)) continue;
-    if (GATEWAY_OWNED_PREFIXES.some((p) => name.startsWith(p))) continue;
+    const name = lowerName(key);
+    if (isHopByHop(name, named) || isGatewayOwned(name)) continue;
     out[name] = value;
   }
   out['x-request-id'] = ctx.requestId;
@@ -109,7 +126,7 @@ export function responseHeadersFromUpstream(
   for (const key of Object.keys(headers)) {
     const value = headers[key];
     if (value === undefined) continue;
-    const name = key.toLowerCase();
+    const name = lowerName(key);
     if (isHopByHop(name, named)) continue;
     if (name === 'content-length' && options.keepContentLength !== true) continue;
     out[name] = value;
