@@ -1,0 +1,7 @@
+// Wiring only: config → pool → discovery → app → serve (graceful shutdown, registry).
+import { runService } from '@shopnow/chassis';
+import pkg from '../package.json' with { type: 'json' };
+import { buildApp, SERVICE } from './app.ts';
+import { cartConfigSpec } from './config.ts';
+
+await runService({ service: SERVICE, version: pkg.version, configSpec: cartConfigSpec, build: buildApp });
