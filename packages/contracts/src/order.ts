@@ -96,7 +96,11 @@ export const OrderCancelledV1 = defineEvent(
       orderId: OrderId,
       userId: UserId,
       reason: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
-      /** A captured payment was refunded. */
+      /**
+       * A captured payment is to be refunded: the order was paid (confirmed) when it was cancelled.
+       * False does not mean nothing was captured: payment refunds any capture of a cancelled order,
+       * including one that lands after the cancellation.
+       */
       refunded: Type.Boolean(),
       cancelledAt: Instant,
     },
