@@ -1,0 +1,12 @@
+// Wiring only: config → pool → discovery → app → serve (graceful shutdown, registry).
+import { runService } from '@shopnow/chassis';
+import pkg from '../package.json' with { type: 'json' };
+import { buildApp, SERVICE } from './app.ts';
+import { paymentConfigSpec } from './config.ts';
+
+await runService({
+  service: SERVICE,
+  version: pkg.version,
+  configSpec: paymentConfigSpec,
+  build: buildApp,
+});
