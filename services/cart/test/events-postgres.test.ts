@@ -1,0 +1,4 @@
+// The consumers with carts in Postgres.
+import { eventsContract } from './events-contract.ts';
+
+eventsContract('Postgres', async () => ({ stop: async () => {} }));
