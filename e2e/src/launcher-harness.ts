@@ -14,7 +14,10 @@ export interface LauncherSandbox {
   home: string;
   env: NodeJS.ProcessEnv;
   launcherUrl: string;
-  /** Port of the first product replica. */
+  /** The public entry (first gateway replica), on loopback. */
+  gatewayUrl: string;
+  gatewayPort: number;
+  /** Port of the first product replica (loopback only). */
   productPort: number;
   /** Service ports are basePort + 10 * slot + replica index (see tools/launcher/src/catalog.ts). */
   basePort: number;
@@ -27,20 +30,25 @@ export async function createSandbox(): Promise<LauncherSandbox> {
   await chmod(home, 0o755); // the postgres OS user must traverse into it
   const launcherPort = await freePort();
   const pgPort = await freePort();
-  // Service replicas live at base + 10 * slot + i, slots 1 (product) to 5 (profile).
-  const basePort = await freePortBlock(60);
+  // Service replicas live at base + 10 * slot + i (tools/launcher/src/catalog.ts, MAX_SLOT 15).
+  const basePort = await freePortBlock(160);
   const productPort = basePort + 10;
+  // Two in a row: a second gateway replica takes the next port.
+  const gatewayPort = await freePortBlock(2, '0.0.0.0');
   const env = {
     ...process.env,
     SHOPNOW_HOME: home,
     SHOPNOW_LAUNCHER_PORT: String(launcherPort),
     SHOPNOW_PG_PORT: String(pgPort),
     SHOPNOW_BASE_PORT: String(basePort),
+    SHOPNOW_GATEWAY_PORT: String(gatewayPort),
   };
   return {
     home,
     env,
     launcherUrl: `http://127.0.0.1:${launcherPort}`,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    gatewayPort,
     productPort,
     basePort,
     async dispose() {

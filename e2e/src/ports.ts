@@ -1,20 +1,20 @@
 import { createServer } from 'node:net';
 
-function isFree(port: number): Promise<boolean> {
+function isFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.unref();
     probe.once('error', () => resolve(false));
-    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
   });
 }
 
-/** The first port of `count` consecutive ports that are free right now. */
-export async function freePortBlock(count: number): Promise<number> {
+/** The first port of `count` consecutive ports that are free right now (on `host`, loopback by default). */
+export async function freePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const first = 20_000 + Math.floor(Math.random() * 40_000);
     let free = true;
-    for (let i = 0; i < count && free; i++) free = await isFree(first + i);
+    for (let i = 0; i < count && free; i++) free = await isFree(first + i, host);
     if (free) return first;
   }
   throw new Error(`no ${count} consecutive free ports found`);

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import {
   createSandbox,
@@ -9,11 +11,13 @@ import {
   runLauncher,
   survivors,
 } from '../src/index.ts';
+import { type Caller, routeProbes } from '../src/route-probes.ts';
 
-// `npm start` exactly as a user runs it, in a private home on private ports:
-// first start (initdb, migrate, seed) → browse and search → SIGKILL the product
-// process → SIGTERM the launcher → start again on the same data → SIGKILL the
-// launcher itself → nothing may be left behind, and the next start is clean.
+// `npm start` exactly as a user runs it, in a private home on private ports, every call through
+// the gateway as a client makes it: first start (initdb, migrate, seed) → every route reaches its
+// service, and only the gateway is reachable from outside → browse and search → SIGKILL the product
+// process → SIGTERM the launcher → start again on the same data with two product replicas and kill
+// one under load → SIGKILL the launcher itself → nothing may be left behind, the next start is clean.
 
 interface Product {
   id: string;
@@ -54,8 +58,27 @@ const postAs = (url: string, token: string, body: unknown) =>
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   }).then(asJson);
-const getAs = (url: string, token: string) =>
-  fetch(url, { headers: { authorization: `Bearer ${token}` } }).then(asJson);
+const getAs = (url: string, token: string, headers: Record<string, string> = {}) =>
+  fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } }).then(asJson);
+
+/** A non-loopback IPv4 address of this machine, if it has one. */
+function externalAddress(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+/** Whether anything accepts a connection at host:port (a refused or unroutable connect is false). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Retries `call` until `done` holds or 10 s pass (events and revocations take a moment to arrive). */
 async function eventually<T>(call: () => Promise<T>, done: (result: T) => boolean): Promise<T> {
@@ -78,7 +101,10 @@ function rolesOf(token: string): string[] {
 
 /** A demo account's password as `npm start` printed it. */
 function demoPassword(output: string, email: string): string {
-  const match = new RegExp(`${email.replace(/[.]/g, '\\.')}\\s+(\\S+)\\s+\\w+`).exec(output);
+  // The accounts table's row: email, password, role.
+  const match = new RegExp(`${email.replace(/[.]/g, '\\.')}\\s+(\\S+)\\s+(?:admin|support|customer)\\b`).exec(
+    output,
+  );
   assert.ok(match, `npm start printed no password for ${email}`);
   return match[1]!;
 }
@@ -89,7 +115,8 @@ const READY = /ShopNow is ready in [\s\S]*Stop\s+Ctrl-C/;
 describe('launcher end to end', { timeout: 240_000 }, () => {
   let sandbox: LauncherSandbox;
   let run: LauncherRun | undefined;
-  let productUrl: string;
+  /** The gateway: the one public entry. */
+  let api: string;
   let firstIds: string[] = [];
   // A price changed through the admin API on the first run; a re-seed or lost data would undo it.
   let repriced: { id: string; amountMinor: number } | undefined;
@@ -97,6 +124,11 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
   const status = async (): Promise<StatusRow[]> => {
     const res = await fetch(`${sandbox.launcherUrl}/status`);
     return ((await res.json()) as { processes: StatusRow[] }).processes;
+  };
+  const loginToken = async (output: string, email: string): Promise<string> => {
+    const login = await postJson(`${api}/api/auth/login`, { email, password: demoPassword(output, email) });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    return (login.body as { accessToken: string }).accessToken;
   };
   const getJson = async <T>(url: string): Promise<T> => {
     const res = await fetch(url);
@@ -109,15 +141,13 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     do {
       const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
       const page: { items: Product[]; nextCursor: string | null } = await getJson(
-        `${productUrl}/products?limit=100${query}`,
+        `${api}/api/products?limit=100${query}`,
       );
       products.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor && products.length < 10_000);
     return products;
   };
-  /** Base URL of a service's first replica by its launcher slot (auth 2, token 3, user 4, profile 5). */
-  const url = (slot: number) => `http://127.0.0.1:${sandbox.basePort + 10 * slot}`;
   /**
    * An access token of the demo admin. The admin role reaches the token service as an event after
    * the seed, so a login in the first moments may still get a customer's token: log in until not.
@@ -125,7 +155,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
   const adminAccessToken = async (output: string): Promise<string> => {
     const password = demoPassword(output, 'admin@shopnow.local');
     const login = await eventually(
-      () => postJson(`${url(2)}/login`, { email: 'admin@shopnow.local', password }),
+      () => postJson(`${api}/api/auth/login`, { email: 'admin@shopnow.local', password }),
       (r) => r.status === 200 && rolesOf((r.body as { accessToken: string }).accessToken).includes('admin'),
     );
     assert.equal(login.status, 200, JSON.stringify(login.body));
@@ -161,7 +191,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
 
   before(async () => {
     sandbox = await createSandbox();
-    productUrl = `http://127.0.0.1:${sandbox.productPort}`;
+    api = sandbox.gatewayUrl;
   });
 
   after(async () => {
@@ -172,21 +202,14 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
   it('first start: ready in under 30 s, with a seeded catalog and a table of what runs where', async () => {
     const elapsed = await start();
     const out = run!.output();
-    assert.ok(elapsed < 30_000, `first start took ${elapsed} ms:\n${out}`);
-    assert.match(out, /creating the database cluster/);
-    assert.match(out, /product-1\s+ready on http:\/\/127\.0\.0\.1:\d+/);
-    assert.match(out, new RegExp(`Open\\s+${productUrl}/products`));
-    assert.match(out, /SERVICE\s+INSTANCE\s+PID\s+URL\s+STATUS/);
-
     const products = await allProducts();
     assert.ok(products.length >= 60, `only ${products.length} products`);
     assert.ok(new Set(products.map((p) => p.category)).size >= 6, 'at least 6 categories');
     firstIds = products.map((p) => p.id).sort();
-
     const target = products[0]!;
     const adminToken = await adminAccessToken(run!.output());
     const amountMinor = target.price.amountMinor + 1234;
-    const res = await fetch(`${productUrl}/admin/products/${target.id}/price`, {
+    const res = await fetch(`${api}/api/admin/products/${target.id}/price`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ amountMinor, currency: target.price.currency }),
@@ -199,37 +222,155 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     );
     assert.deepEqual(
       registered.instances.map((i) => [i.id, i.url]),
-      [['product-1', productUrl]],
+      [['product-1', `http://127.0.0.1:${sandbox.productPort}`]],
     );
+    // Checked after what later steps rely on, so a slow start fails only this step.
+    assert.ok(elapsed < 30_000, `first start took ${elapsed} ms:\n${out}`);
+    assert.match(out, /creating the database cluster/);
+    assert.match(out, /product-1\s+ready on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /gateway-1\s+ready on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, new RegExp(`Open\\s+${api}/api/products`));
+    assert.match(out, /SERVICE\s+INSTANCE\s+PID\s+URL\s+STATUS/);
+  });
+
+  it('every route of the route table reaches its service through the gateway', async () => {
+    const out = run!.output();
+    const tokens: Record<Exclude<Caller, 'expendable'>, string | undefined> = {
+      anonymous: undefined,
+      admin: await adminAccessToken(out),
+      customer: await loginToken(out, 'alice@shopnow.local'),
+    };
+    const table = JSON.parse(
+      await readFile(new URL('../../services/gateway/routes.json', import.meta.url), 'utf8'),
+    ) as { routes: Array<{ name: string }> };
+    const probes = routeProbes({ productId: firstIds[0]! });
+    const unprobed = table.routes.map((r) => r.name).filter((name) => !probes[name]);
+    assert.deepEqual(unprobed, [], 'e2e/src/route-probes.ts needs a probe for each of these routes');
+    for (const [name, probe] of Object.entries(probes)) {
+      const token = probe.as === 'expendable' ? await loginToken(out, 'bob@shopnow.local') : tokens[probe.as];
+      const res = await fetch(`${api}${probe.path}`, {
+        method: probe.method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(probe.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(probe.body !== undefined ? { body: JSON.stringify(probe.body) } : {}),
+      });
+      const text = await res.text();
+      assert.ok(
+        probe.expect.includes(res.status),
+        `route ${name}: ${probe.method} ${probe.path} answered ${res.status}, expected ${probe.expect.join('|')}: ${text}`,
+      );
+    }
+  });
+
+  it('only the gateway is reachable from other machines; services listen on loopback', async (t) => {
+    const address = externalAddress();
+    if (!address) {
+      t.skip('this machine has no non-loopback IPv4 address to test from');
+      return;
+    }
+    assert.ok(
+      await answers(`http://${address}:${sandbox.gatewayPort}/health/live`),
+      'the gateway on every interface',
+    );
+    for (const slot of [1, 2, 3, 4, 5]) {
+      const port = sandbox.basePort + 10 * slot;
+      assert.ok(await answers(`http://127.0.0.1:${port}/health/live`), `a service on loopback :${port}`);
+      assert.equal(
+        await answers(`http://${address}:${port}/health/live`),
+        false,
+        `:${port} is not reachable at ${address}`,
+      );
+    }
+  });
+
+  it('a forged X-User-ID never reaches a service: the caller stays who the token says', async () => {
+    const out = run!.output();
+    const alice = await loginToken(out, 'alice@shopnow.local');
+    const admin = await eventually(
+      async () => getAs(`${api}/api/users/me`, await adminAccessToken(out)),
+      (r) => r.status === 200,
+    );
+    const adminId = (admin.body as { id: string }).id;
+    const me = await getAs(`${api}/api/users/me`, alice, {
+      'x-user-id': adminId,
+      'x-user-roles': 'admin',
+      'x-internal-caller': 'token',
+    });
+    assert.equal(me.status, 200, JSON.stringify(me.body));
+    assert.equal((me.body as { email: string }).email, 'alice@shopnow.local');
+    const staff = await getAs(`${api}/api/admin/users`, alice, { 'x-user-roles': 'admin' });
+    assert.equal(staff.status, 403, 'a customer stays a customer whatever the headers say');
+  });
+
+  it('a cached product is purged within a second of a price change', async () => {
+    const out = run!.output();
+    const target = firstIds[1]!;
+    const read = () => fetch(`${api}/api/products/${target}`);
+    await (await read()).arrayBuffer();
+    const cached = await read();
+    const before = (await cached.json()) as Product;
+    assert.equal(cached.headers.get('x-cache'), 'HIT');
+    const adminToken = await adminAccessToken(out);
+    const amountMinor = before.price.amountMinor + 100;
+    const changed = await fetch(`${api}/api/admin/products/${target}/price`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amountMinor, currency: before.price.currency }),
+    });
+    assert.equal(changed.status, 200, await changed.text());
+    const changedAt = Date.now();
+    let seenAfter: number | undefined;
+    while (Date.now() - changedAt < 3000) {
+      const res = await read();
+      if (((await res.json()) as Product).price.amountMinor === amountMinor) {
+        seenAfter = Date.now() - changedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(seenAfter !== undefined && seenAfter < 1000, `the new price showed after ${seenAfter} ms`);
+  });
+
+  it('serves one merged OpenAPI document and the interactive docs page', async () => {
+    const doc = await getJson<{ openapi: string; paths: Record<string, unknown> }>(`${api}/api/openapi.json`);
+    assert.match(doc.openapi, /^3\.1/);
+    for (const path of ['/api/products', '/api/auth/login', '/api/users/me', '/api/sessions']) {
+      assert.ok(doc.paths[path], `${path} is documented`);
+    }
+    const page = await fetch(`${api}/api/docs`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /openapi\.json/);
   });
 
   it('identity: demo login → protected call → refresh → reuse revokes the family → denied within seconds', async () => {
     const out = run!.output();
     const alice = demoPassword(out, 'alice@shopnow.local');
-    const login = await postJson(`${url(2)}/login`, { email: 'alice@shopnow.local', password: alice });
+    const login = await postJson(`${api}/api/auth/login`, { email: 'alice@shopnow.local', password: alice });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     const first = login.body as { accessToken: string; refreshToken: string };
     const me = await eventually(
-      () => getAs(`${url(4)}/users/me`, first.accessToken),
+      () => getAs(`${api}/api/users/me`, first.accessToken),
       (r) => r.status === 200,
     );
     assert.equal((me.body as { email: string }).email, 'alice@shopnow.local');
 
-    const refreshed = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: first.refreshToken });
+    const refreshed = await postJson(`${api}/api/auth/refresh`, { refreshToken: first.refreshToken });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     const second = refreshed.body as { accessToken: string; refreshToken: string };
-    assert.equal((await getAs(`${url(4)}/users/me`, second.accessToken)).status, 200);
+    assert.equal((await getAs(`${api}/api/users/me`, second.accessToken)).status, 200);
 
     // Past the grace window for concurrent refreshes, reusing the rotated token is theft.
     await new Promise((r) => setTimeout(r, REFRESH_GRACE_MS + 500));
-    const reused = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: first.refreshToken });
+    const reused = await postJson(`${api}/api/auth/refresh`, { refreshToken: first.refreshToken });
     assert.equal(reused.status, 401, JSON.stringify(reused.body));
     const denied = await eventually(
-      () => getAs(`${url(4)}/users/me`, second.accessToken),
+      () => getAs(`${api}/api/users/me`, second.accessToken),
       (r) => r.status === 401,
     );
     assert.equal(denied.status, 401, 'the revoked session is refused before its token expires');
-    const again = await postJson(`${url(3)}/sessions/refresh`, { refreshToken: second.refreshToken });
+    const again = await postJson(`${api}/api/auth/refresh`, { refreshToken: second.refreshToken });
     assert.equal(again.status, 401, 'the whole family is revoked');
   });
 
@@ -237,23 +378,25 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     const out = run!.output();
     const email = `carol-${Date.now()}@example.com`;
     const password = 'correct horse battery staple 42';
-    const registered = await postJson(`${url(2)}/register`, { email, password, displayName: 'Carol' });
+    const registered = await postJson(`${api}/api/auth/register`, { email, password, displayName: 'Carol' });
     assert.equal(registered.status, 202, JSON.stringify(registered.body));
-    const carol = await postJson(`${url(2)}/login`, { email, password });
+    const carol = await postJson(`${api}/api/auth/login`, { email, password });
     assert.equal(carol.status, 200, JSON.stringify(carol.body));
     const carolToken = (carol.body as { accessToken: string }).accessToken;
     const carolMe = await eventually(
-      () => getAs(`${url(4)}/users/me`, carolToken),
+      () => getAs(`${api}/api/users/me`, carolToken),
       (r) => r.status === 200,
     );
     const carolId = (carolMe.body as { id: string }).id;
-    assert.equal((await getAs(`${url(5)}/profiles/me/preferences`, carolToken)).status, 200);
+    assert.equal((await getAs(`${api}/api/profiles/me/preferences`, carolToken)).status, 200);
 
     const adminToken = await adminAccessToken(out);
-    const suspended = await postAs(`${url(4)}/admin/users/${carolId}/suspend`, adminToken, { reason: 'e2e' });
+    const suspended = await postAs(`${api}/api/admin/users/${carolId}/suspend`, adminToken, {
+      reason: 'e2e',
+    });
     assert.ok(suspended.status === 200 || suspended.status === 204, JSON.stringify(suspended.body));
     const denied = await eventually(
-      () => getAs(`${url(4)}/users/me`, carolToken),
+      () => getAs(`${api}/api/users/me`, carolToken),
       (r) => r.status === 401,
     );
     assert.equal(denied.status, 401, "a suspended user's token is refused within seconds");
@@ -262,7 +405,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
   it('search puts the headphones first, also when misspelt', async () => {
     for (const q of ['wireless headphones', 'wireles hedphones']) {
       const result = await getJson<{ items: Product[] }>(
-        `${productUrl}/products/search?q=${encodeURIComponent(q)}`,
+        `${api}/api/products/search?q=${encodeURIComponent(q)}`,
       );
       assert.match(result.items[0]?.name ?? '(nothing found)', /headphones/i, `search "${q}"`);
     }
@@ -277,7 +420,8 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     while (Date.now() - killedAt < 10_000) {
       const row = (await status()).find((r) => r.instance === 'product-1');
       if (row?.pid && row.pid !== before.pid && row.status === 'ready') {
-        const res = await fetch(`${productUrl}/products?limit=1`).catch(() => undefined);
+        // A fresh query each time: a cached answer would not prove the service is back.
+        const res = await fetch(`${api}/api/products/search?q=lamp${Date.now()}`).catch(() => undefined);
         if (res?.ok) {
           answeredAfter = Date.now() - killedAt;
           break;
@@ -302,6 +446,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       /launcher\s+launcher\s+\d+/,
       /postgres\s+postgres\s+\d+/,
       /product\s+product-1\s+\d+\s+\d+\s+ready/,
+      /gateway\s+gateway-1\s+\d+\s+\d+\s+ready/,
     ]) {
       assert.match(out, expected);
     }
@@ -318,7 +463,11 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     assert.deepEqual(exit, { code: 0, signal: null }, output);
     assert.deepEqual(await survivors(pids, 2000), [], 'no orphaned postgres or node process');
     assert.deepEqual(await leftAfter(3000), [], 'nothing of this home may keep running');
-    assert.match(output, /product\s+stopped 1 instance[\s\S]*postgres\s+stopped[\s\S]*stopped cleanly/);
+    assert.match(
+      output,
+      /gateway\s+stopped 1 instance[\s\S]*product\s+stopped 1 instance[\s\S]*postgres\s+stopped[\s\S]*stopped cleanly/,
+      'the gateway stops first: no request arrives for a stopped service',
+    );
   });
 
   it('a second start reuses the data (no initdb, no re-seed) and runs replicas', async () => {
@@ -327,7 +476,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     assert.doesNotMatch(out, /creating the database cluster/);
     const ids = (await allProducts()).map((p) => p.id).sort();
     assert.deepEqual(ids, firstIds, 'the same catalog, not a second copy');
-    const kept = await getJson<Product>(`${productUrl}/products/${repriced!.id}`);
+    const kept = await getJson<Product>(`${api}/api/products/${repriced!.id}`);
     assert.equal(kept.price.amountMinor, repriced!.amountMinor, 'the change made on the first run survived');
     const registered = await getJson<{ instances: Array<{ id: string }> }>(
       `${sandbox.launcherUrl}/registry/services/product`,
@@ -337,6 +486,43 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       `http://127.0.0.1:${sandbox.productPort + 1}/products?limit=1`,
     );
     assert.equal(second.items.length, 1);
+  });
+
+  it('killing one of two product replicas under load: no client sees an error, and it rejoins', async () => {
+    const victim = (await status()).find((row) => row.instance === 'product-2');
+    assert.ok(victim?.pid);
+    const failures: string[] = [];
+    let served = 0;
+    let stop = false;
+    // Distinct queries: every request misses the cache and goes to a replica.
+    const client = async (worker: number) => {
+      for (let i = 0; !stop; i++) {
+        const res = await fetch(`${api}/api/products/search?q=desk${worker}x${i}`).catch((err: Error) => err);
+        if (res instanceof Error) failures.push(res.message);
+        else {
+          await res.arrayBuffer();
+          if (res.status === 200) served++;
+          else failures.push(String(res.status));
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, w) => client(w));
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(victim.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 3000));
+    stop = true;
+    await Promise.all(clients);
+    assert.deepEqual(failures, [], `${failures.length} failed of ${served + failures.length}`);
+    assert.ok(served > 50, `only ${served} requests served`);
+
+    const adminToken = await adminAccessToken(run!.output());
+    const rejoined = await eventually(
+      () => getAs(`${api}/api/admin/gateway/upstreams`, adminToken),
+      (r) =>
+        JSON.stringify(r.body).includes('product-2') &&
+        !/"product-2"[^}]*"healthy":false/.test(JSON.stringify(r.body)),
+    );
+    assert.equal(rejoined.status, 200, JSON.stringify(rejoined.body));
   });
 
   it('a SIGKILLed launcher leaves nothing running, and the next start is clean', async () => {

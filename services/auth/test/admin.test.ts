@@ -131,6 +131,57 @@ describe('admin.ts', () => {
     assert.equal(registered.length, 1);
   });
 
+  it('--accounts-file creates several accounts in one run; a rerun changes nothing; a bad file is exit 2', async () => {
+    const file = join(dir, 'accounts.json');
+    const accounts = [
+      {
+        email: 'batch-a@shopnow.example',
+        password: 'batch-passphrase-a',
+        displayName: 'Batch A',
+        userId: '5b7c9d1e-2f3a-4b5c-8d6e-7f8091a2b3c4',
+        verified: true,
+      },
+      { email: 'batch-b@shopnow.example', password: 'batch-passphrase-b' },
+    ];
+    await writeFile(file, JSON.stringify(accounts), { mode: 0o600 });
+    const res = await admin(['create-account', '--accounts-file', file]);
+    assert.equal(res.code, 0, res.stderr);
+    const ids = res.stdout.trim().split('\n');
+    assert.equal(ids.length, 2);
+    assert.equal(ids[0], accounts[0]!.userId);
+    assert.match(ids[1]!, UUID);
+    const { rows } = await db.pool.query(
+      'SELECT email, password_hash, email_verified_at FROM accounts WHERE id = ANY($1) ORDER BY email',
+      [ids],
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.email, r.email_verified_at instanceof Date]),
+      [
+        ['batch-a@shopnow.example', true],
+        ['batch-b@shopnow.example', false],
+      ],
+    );
+    assert.equal(await verifyPassword('batch-passphrase-b', rows[1].password_hash), true);
+
+    const rerun = await admin(['create-account', '--accounts-file', file]);
+    assert.equal(rerun.code, 0, rerun.stderr);
+    assert.deepEqual(rerun.stdout.trim().split('\n'), ids);
+    const registered = (await outboxEvents(db.pool, 'auth.user_registered.v1')).filter((e) =>
+      ids.includes(e.subject ?? ''),
+    );
+    assert.equal(registered.length, 2, 'one registration event per account, not per run');
+
+    await writeFile(file, JSON.stringify([{ email: 'batch-c@shopnow.example' }]));
+    const missing = await admin(['create-account', '--accounts-file', file]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /entry 0 needs email and password/);
+    await writeFile(file, 'not json');
+    assert.equal((await admin(['create-account', '--accounts-file', file])).code, 2);
+    const both = await admin(['create-account', '--accounts-file', file, '--email', 'x@shopnow.example']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /goes alone/);
+  });
+
   it('reads the password from stdin; unverified accounts get a verification request', async () => {
     const res = await admin(
       ['create-account', '--email', 'customer1@shopnow.example'],

@@ -1,6 +1,8 @@
-// `admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <e>]`: argument
-// checks and output around commands/grant-role.ts. Exit codes: 0 done (or already so), 1 the
+// `admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <e>]`, or
+// `grant-role --grants-file <path>` (a JSON array of {userId, role, email?}: the launcher's demo
+// seed in one process): argument checks and output around commands/grant-role.ts. Exit codes: 0 done (or already so), 1 the
 // user is unknown and no --email was given, 2 bad usage.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { AdminCommand } from '@shopnow/chassis';
 import { outboxOnlyEvents } from '@shopnow/events';
@@ -8,7 +10,15 @@ import { grantRole } from './commands/grant-role.ts';
 import { isRole, MAX_EMAIL_LENGTH } from './domain/user.ts';
 import { userCatalog } from './events/catalog.ts';
 
-const USAGE = 'usage: admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <email>]';
+const USAGE =
+  'usage: admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <email>]\n' +
+  '       admin.ts grant-role --grants-file <path>   (JSON array of {userId, role, email?})';
+
+interface Grant {
+  userId?: unknown;
+  role?: unknown;
+  email?: unknown;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The shape check the contracts' `format: email` makes, bounded (no backtracking blow-up).
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@.]{1,63}$/;
@@ -19,11 +29,16 @@ export function grantRoleCommand(
 ): AdminCommand {
   return async (argv, { pool, logger }) => {
     const err = (line: string) => process.stderr.write(`${line}\n`);
-    let values: { 'user-id'?: string; role?: string; email?: string };
+    let values: { 'user-id'?: string; role?: string; email?: string; 'grants-file'?: string };
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { 'user-id': { type: 'string' }, role: { type: 'string' }, email: { type: 'string' } },
+        options: {
+          'user-id': { type: 'string' },
+          role: { type: 'string' },
+          email: { type: 'string' },
+          'grants-file': { type: 'string' },
+        },
         strict: true,
         allowPositionals: false,
       }));
@@ -31,20 +46,40 @@ export function grantRoleCommand(
       err(`grant-role: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
-    const { 'user-id': userId, role, email } = values;
-    if (userId === undefined || !UUID.test(userId)) return usage(err, '--user-id must be a UUID');
-    if (!isRole(role)) return usage(err, '--role must be admin, support or customer');
-    if (email !== undefined && (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)))
-      return usage(err, '--email is not an email address');
-
     const events = outboxOnlyEvents({ service, db: pool, catalog: userCatalog, logger });
-    const result = await grantRole(pool, events, { userId: userId.toLowerCase(), role, email });
-    if (result.outcome === 'email_required') {
-      err(`grant-role: no user ${userId} yet; pass --email to create the record ahead of registration`);
-      return 1;
+    const grantOne = async ({ userId, role, email }: Grant): Promise<number> => {
+      if (typeof userId !== 'string' || !UUID.test(userId)) return usage(err, '--user-id must be a UUID');
+      if (!isRole(role)) return usage(err, '--role must be admin, support or customer');
+      if (
+        email !== undefined &&
+        (typeof email !== 'string' || email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email))
+      )
+        return usage(err, '--email is not an email address');
+      const result = await grantRole(pool, events, { userId: userId.toLowerCase(), role, email });
+      if (result.outcome === 'email_required') {
+        err(`grant-role: no user ${userId} yet; pass --email to create the record ahead of registration`);
+        return 1;
+      }
+      out(JSON.stringify({ outcome: result.outcome, user: result.user }));
+      return 0;
+    };
+
+    const file = values['grants-file'];
+    if (file === undefined)
+      return grantOne({ userId: values['user-id'], role: values.role, email: values.email });
+    if (values['user-id'] !== undefined || values.role !== undefined)
+      return usage(err, '--grants-file goes alone');
+    let grants: unknown;
+    try {
+      grants = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      return usage(err, `${file}: ${(error as Error).message}`);
     }
-    out(JSON.stringify({ outcome: result.outcome, user: result.user }));
-    return 0;
+    if (!Array.isArray(grants) || grants.some((g) => typeof g !== 'object' || g === null))
+      return usage(err, `${file}: want a JSON array of {userId, role, email?}`);
+    let worst = 0;
+    for (const grant of grants as Grant[]) worst = Math.max(worst, await grantOne(grant));
+    return worst;
   };
 }
 

@@ -3,6 +3,9 @@
 // to start on bad config.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
@@ -75,6 +78,40 @@ describe('admin.ts', () => {
       assert.match(res.stderr, /usage: admin.ts grant-role/);
     }
     assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM users')).rows[0].n, before);
+  });
+
+  it('grant-role --grants-file grants several roles in one run; a bad file is exit 2', async () => {
+    const env = { DATABASE_URL: db.url };
+    const dir = await mkdtemp(join(tmpdir(), 'user-grants-'));
+    try {
+      const file = join(dir, 'grants.json');
+      const staff = [
+        { userId: randomUUID(), role: 'admin', email: 'boss@example.com' },
+        { userId: randomUUID(), role: 'support', email: 'helper@example.com' },
+      ];
+      await writeFile(file, JSON.stringify(staff));
+      const res = await run('admin.ts', ['grant-role', '--grants-file', file], env);
+      assert.equal(res.code, 0, res.stderr);
+      const outcomes = res.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { outcome: string; user: { id: string; roles: string[] } });
+      assert.deepEqual(
+        outcomes.map((o) => [o.outcome, o.user.id, o.user.roles]),
+        [
+          ['created', staff[0]!.userId, ['customer', 'admin']],
+          ['created', staff[1]!.userId, ['customer', 'support']],
+        ],
+      );
+      await writeFile(file, JSON.stringify([{ userId: 'nope', role: 'admin' }]));
+      const bad = await run('admin.ts', ['grant-role', '--grants-file', file], env);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--user-id must be a UUID/);
+      await writeFile(file, '{"not": "a list"}');
+      assert.equal((await run('admin.ts', ['grant-role', '--grants-file', file], env)).code, 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('without DATABASE_URL exits 1 with one line naming it', async () => {

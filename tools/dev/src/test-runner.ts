@@ -137,7 +137,13 @@ async function main(): Promise<number> {
   const { postgres, broker, redis } = await startServers();
 
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, [TEST_PG_URL_ENV]: postgres.url };
+    const env: NodeJS.ProcessEnv = {
+      // V8's code cache shared by every test process and the services they start: the same
+      // modules load hundreds of times in a run (see tools/launcher/src/settings.ts).
+      NODE_COMPILE_CACHE: resolve(ROOT, 'node_modules/.cache/shopnow/node-compile'),
+      ...process.env,
+      [TEST_PG_URL_ENV]: postgres.url,
+    };
     if (broker) env[TEST_AMQP_URL_ENV] = broker.url;
     if (redis) env[TEST_REDIS_URL_ENV] = redis.url;
     let failed = 0;

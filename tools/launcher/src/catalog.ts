@@ -1,7 +1,8 @@
 /**
  * The services the embedded runtime runs. Adding a service = adding an entry.
- * `slot` fixes its port block: basePort + 10 * slot + replica index
- * (slot 0 is kept for the gateway, so product's first replica is 4110).
+ * `slot` fixes a loopback service's port block: basePort + 10 * slot + replica
+ * index (slot 0 is the gateway's, which listens on the public port instead, so
+ * product's first replica is 4110).
  */
 export interface ServiceDefinition {
   name: string;
@@ -18,6 +19,11 @@ export interface ServiceDefinition {
   preload: string[];
   /** Path printed as the URL to open while this service is the public entry. */
   entryPath?: string;
+  /**
+   * The public entry: listens on SHOPNOW_GATEWAY_HOST at SHOPNOW_GATEWAY_PORT + replica index
+   * instead of a loopback port, and is stopped first, so no request arrives for a stopped service.
+   */
+  edge?: boolean;
 }
 
 export const TRACING_PRELOAD = '@shopnow/chassis/tracing';
@@ -34,6 +40,15 @@ const identityService = (name: string, slot: number): ServiceDefinition => ({
 
 export const SERVICES: readonly ServiceDefinition[] = [
   {
+    name: 'gateway',
+    slot: 0,
+    main: 'services/gateway/src/main.ts',
+    database: false,
+    preload: [TRACING_PRELOAD],
+    entryPath: '/api/products',
+    edge: true,
+  },
+  {
     name: 'product',
     slot: 1,
     main: 'services/product/src/main.ts',
@@ -42,8 +57,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
     setup: ['seed'],
     database: true,
     preload: [TRACING_PRELOAD],
-    // Until the gateway exists the product service is the public entry.
-    entryPath: '/products',
   },
   identityService('auth', 2),
   identityService('token', 3),
@@ -52,9 +65,18 @@ export const SERVICES: readonly ServiceDefinition[] = [
 ];
 
 export const MAX_REPLICAS = 10;
+/** The highest slot a service may take: the loopback ports span basePort … basePort + 10 * MAX_SLOT + 9. */
+export const MAX_SLOT = 15;
 
-export function servicePort(basePort: number, service: ServiceDefinition, replicaIndex: number): number {
-  return basePort + 10 * service.slot + replicaIndex;
+/** Where the instances listen: the loopback block for services, the public port for the edge. */
+export interface PortPlan {
+  basePort: number;
+  gatewayPort: number;
+}
+
+export function servicePort(ports: PortPlan, service: ServiceDefinition, replicaIndex: number): number {
+  if (service.edge) return ports.gatewayPort + replicaIndex;
+  return ports.basePort + 10 * service.slot + replicaIndex;
 }
 
 export function instanceId(service: ServiceDefinition, replicaIndex: number): string {

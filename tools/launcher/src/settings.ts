@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_SLOT } from './catalog.ts';
 import { LauncherError } from './errors.ts';
 
 /** Repository root: tools/launcher/src → ../../.. */
@@ -13,6 +15,16 @@ export interface LauncherSettings {
   pgPort: number;
   /** Service ports are basePort + 10 * slot + replica index. */
   basePort: number;
+  /** The public entry (the gateway): its first replica's port; replica i listens on gatewayPort + i. */
+  gatewayPort: number;
+  /** Address the gateway listens on (every other process listens on loopback only). */
+  gatewayHost: string;
+  /**
+   * V8's code cache for every Node process the launcher starts (NODE_COMPILE_CACHE): a property of
+   * the installation, not of the data, so it lives beside node_modules and survives a new home.
+   * About halves each process's start-up CPU once warm.
+   */
+  compileCache: string;
   paths: HomePaths;
 }
 
@@ -23,7 +35,15 @@ export interface HomePaths {
   state: string;
 }
 
-export const DEFAULT_PORTS = { launcher: 4000, pg: 54329, base: 4100 } as const;
+export const DEFAULT_PORTS = { launcher: 4000, pg: 54329, base: 4100, gateway: 8080 } as const;
+
+/** The gateway answers on every interface by default: it is what a browser or a phone on the LAN opens. */
+export const DEFAULT_GATEWAY_HOST = '0.0.0.0';
+
+/** Where the project keeps Node's compile cache unless NODE_COMPILE_CACHE says otherwise. */
+export function defaultCompileCache(repoRoot: string): string {
+  return join(repoRoot, 'node_modules', '.cache', 'shopnow', 'node-compile');
+}
 
 export function homePaths(home: string): HomePaths {
   return {
@@ -39,7 +59,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, repoRoot = RE
   const homeVar = env.SHOPNOW_HOME?.trim();
   const home = homeVar ? (isAbsolute(homeVar) ? homeVar : resolve(homeVar)) : join(repoRoot, '.shopnow');
   const basePort = readPort(env, 'SHOPNOW_BASE_PORT', DEFAULT_PORTS.base);
-  if (basePort + 99 > 65535) {
+  if (basePort + 10 * MAX_SLOT + 9 > 65535) {
     throw new LauncherError(`config: SHOPNOW_BASE_PORT leaves no room for service ports (got "${basePort}")`);
   }
   return {
@@ -48,6 +68,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, repoRoot = RE
     launcherPort: readPort(env, 'SHOPNOW_LAUNCHER_PORT', DEFAULT_PORTS.launcher),
     pgPort: readPort(env, 'SHOPNOW_PG_PORT', DEFAULT_PORTS.pg),
     basePort,
+    gatewayPort: readPort(env, 'SHOPNOW_GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    gatewayHost: readHost(env, 'SHOPNOW_GATEWAY_HOST', DEFAULT_GATEWAY_HOST),
+    compileCache: env.NODE_COMPILE_CACHE?.trim() || defaultCompileCache(repoRoot),
     paths: homePaths(home),
   };
 }
@@ -61,3 +84,15 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   }
   return port;
 }
+
+/** An IP literal or a host name to listen on (no scheme, port or spaces). */
+function readHost(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (isIP(raw) === 0 && !HOST_NAME.test(raw)) {
+    throw new LauncherError(`config: ${name} must be an IP address or a host name (got "${raw}")`);
+  }
+  return raw;
+}
+
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*$/i;

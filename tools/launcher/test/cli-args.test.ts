@@ -42,9 +42,25 @@ describe('launcher settings', () => {
     assert.equal(settings.paths.pgData, '/repo/.shopnow/pg');
     assert.equal(settings.paths.secrets, '/repo/.shopnow/secrets.json');
     assert.deepEqual(
-      [settings.launcherPort, settings.pgPort, settings.basePort],
-      [DEFAULT_PORTS.launcher, DEFAULT_PORTS.pg, DEFAULT_PORTS.base],
+      [settings.launcherPort, settings.pgPort, settings.basePort, settings.gatewayPort],
+      [DEFAULT_PORTS.launcher, DEFAULT_PORTS.pg, DEFAULT_PORTS.base, 8080],
     );
+    assert.equal(settings.gatewayHost, '0.0.0.0', 'the gateway is the one process reachable from outside');
+  });
+
+  it('moves the gateway with SHOPNOW_GATEWAY_PORT and SHOPNOW_GATEWAY_HOST', () => {
+    const settings = loadSettings(
+      { SHOPNOW_GATEWAY_PORT: '9090', SHOPNOW_GATEWAY_HOST: '127.0.0.1' },
+      '/repo',
+    );
+    assert.equal(settings.gatewayPort, 9090);
+    assert.equal(settings.gatewayHost, '127.0.0.1');
+    assert.equal(loadSettings({ SHOPNOW_GATEWAY_HOST: 'shop.local' }, '/repo').gatewayHost, 'shop.local');
+    assert.throws(
+      () => loadSettings({ SHOPNOW_GATEWAY_HOST: 'http://0.0.0.0:80' }, '/repo'),
+      /SHOPNOW_GATEWAY_HOST must be an IP address or a host name/,
+    );
+    assert.throws(() => loadSettings({ SHOPNOW_GATEWAY_PORT: '0' }, '/repo'), /SHOPNOW_GATEWAY_PORT/);
   });
 
   it('names the variable and what it wants when a value is bad', () => {

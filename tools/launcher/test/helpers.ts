@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { freePort } from '@shopnow/testkit';
-import { homePaths, type LauncherSettings, REPO_ROOT } from '../src/settings.ts';
+import { defaultCompileCache, homePaths, type LauncherSettings, REPO_ROOT } from '../src/settings.ts';
 import { isPortFree } from '../src/system/ports.ts';
 import { createProgress, type Progress } from '../src/ui/progress.ts';
 
@@ -34,6 +34,9 @@ export async function testSettings(home: string): Promise<LauncherSettings> {
     launcherPort: await freePort(),
     pgPort: await freePort(),
     basePort: await freeBasePort(),
+    gatewayPort: await freePort(),
+    gatewayHost: '127.0.0.1',
+    compileCache: defaultCompileCache(REPO_ROOT),
     paths: homePaths(home),
   };
 }

@@ -10,7 +10,7 @@ import { readLogTail } from '../system/log-file.ts';
 import { formatDuration, type Progress } from '../ui/progress.ts';
 import { lastError, runAdminTask } from './admin-task.ts';
 import type { EventsEnv } from './events.ts';
-import { serviceEnv } from './service-env.ts';
+import { connectHost, serviceEnv } from './service-env.ts';
 import { InstanceFailedError, ServiceInstance } from './service-instance.ts';
 import { StartupInterrupted, type Teardown } from './teardown.ts';
 
@@ -65,10 +65,12 @@ export async function bringUpService(
     progress.done(service.name, `database "${service.name}" with its own role`, started);
     teardown.checkpoint();
   }
+  const host = service.edge ? settings.gatewayHost : undefined;
   const envFor = (id: string, port: number) =>
     serviceEnv(ctx.env, {
       instanceId: id,
       port,
+      ...(host ? { host } : {}),
       registryUrl: ctx.registryUrl,
       events: ctx.events,
       ...(ctx.secrets.services[service.name]
@@ -88,7 +90,7 @@ export async function bringUpService(
         label,
         command: ctx.nodePath,
         args: [script, ...args],
-        env: envFor(`${service.name}-admin`, servicePort(settings.basePort, service, 0)),
+        env: envFor(`${service.name}-admin`, servicePort(settings, service, 0)),
         cwd: settings.repoRoot,
         logFile: join(settings.paths.logs, `${service.name}-admin.log`),
         signal: abort.signal,
@@ -104,11 +106,12 @@ export async function bringUpService(
 
   const instances = Array.from({ length: replicas }, (_, i) => {
     const id = instanceId(service, i);
-    const port = servicePort(settings.basePort, service, i);
+    const port = servicePort(settings, service, i);
     return new ServiceInstance({
       service,
       id,
       port,
+      ...(host ? { host: connectHost(host) } : {}),
       readyTimeoutMs: ctx.readyTimeoutMs,
       ...(ctx.backoff ? { backoff: ctx.backoff } : {}),
       spec: {
@@ -121,11 +124,15 @@ export async function bringUpService(
       },
     });
   });
-  teardown.adopt({
-    name: service.name,
-    run: () => Promise.all(instances.map((i) => i.stop(ctx.graceMs))),
-    doneText: `stopped ${replicas} instance${replicas > 1 ? 's' : ''}`,
-  });
+  teardown.adopt(
+    {
+      name: service.name,
+      run: () => Promise.all(instances.map((i) => i.stop(ctx.graceMs))),
+      doneText: `stopped ${replicas} instance${replicas > 1 ? 's' : ''}`,
+    },
+    // The edge goes first whenever it started, so no request arrives for a stopped service.
+    service.edge ? { first: true } : undefined,
+  );
   for (const instance of instances) ctx.onInstance(instance);
   await Promise.all(instances.map((instance) => startAndAwait(ctx, instance)));
 }

@@ -24,6 +24,9 @@ import type { ServiceInstance } from './service-instance.ts';
 import { measureMemory, type ProcessStatus, type StatusSnapshot, totals } from './status-snapshot.ts';
 import { StartupInterrupted, Teardown } from './teardown.ts';
 
+/** How long start() waits for the entry URL to answer before it says so and goes on. */
+const ENTRY_WAIT_MS = 15_000;
+
 export interface PlatformOptions {
   settings: LauncherSettings;
   catalog?: readonly ServiceDefinition[];
@@ -85,7 +88,7 @@ export class Platform {
     return this.#instances;
   }
 
-  /** The URL a user opens: the first service with an entry path (the product catalog until the gateway lands). */
+  /** The URL a user opens: the first service with an entry path (the gateway's product list). */
   get entryUrl(): string | undefined {
     for (const service of this.#catalog) {
       const first = this.#instances.find((i) => i.service === service);
@@ -112,15 +115,19 @@ export class Platform {
     const { settings } = this.#opts;
     const progress = this.#progress;
     const teardown = this.#teardown;
-    const env = this.#opts.env ?? process.env;
+    const env: NodeJS.ProcessEnv = {
+      ...(this.#opts.env ?? process.env),
+      NODE_COMPILE_CACHE: settings.compileCache,
+    };
     const replicas = planReplicas(this.#catalog, this.#opts.replicas);
     const transport = eventsTransportFrom(env);
 
     await mkdir(settings.paths.logs, { recursive: true });
     await takeOverHome(settings, progress);
     await assertPortsFree(portClaims(settings, this.#catalog, replicas));
-    const withDatabase = this.#catalog.filter((s) => s.database).map((s) => s.name);
-    const { secrets, created } = await loadOrCreateSecrets(settings.paths.secrets, withDatabase);
+    // Every process gets a client secret at the token service (the gateway has no database but calls it).
+    const names = this.#catalog.map((s) => s.name);
+    const { secrets, created } = await loadOrCreateSecrets(settings.paths.secrets, names);
     if (created && isInitialised(settings.paths.pgData)) {
       throw new LauncherError(
         `${settings.paths.secrets} is missing but ${settings.paths.pgData} holds data made with it`,
@@ -197,8 +204,36 @@ export class Platform {
       this.#catalog.map((service) => bringUpService(context, service, replicas[service.name]!)),
     );
     await demo.finish();
+    await this.#awaitEntry();
     this.#secrets = secrets;
     this.#live = true;
+  }
+
+  /**
+   * The entry URL answers once the edge has found the service behind it in the registry; only
+   * then is "ready" printed, so the first page a user opens is not a 503.
+   */
+  async #awaitEntry(): Promise<void> {
+    const entry = this.entryUrl;
+    if (!entry) return;
+    const started = Date.now();
+    let last = 'no answer';
+    while (Date.now() - started < ENTRY_WAIT_MS) {
+      this.#teardown.checkpoint();
+      try {
+        const res = await fetch(entry, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.ok) {
+          this.#progress.done('launcher', `${entry} answers`, started);
+          return;
+        }
+        last = `status ${res.status}`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.#progress.warn('launcher', `${entry} does not answer yet (${last})`);
   }
 
   /** Idempotent; safe during start(). Services first, PostgreSQL last. */

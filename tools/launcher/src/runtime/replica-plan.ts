@@ -40,9 +40,11 @@ export function portClaims(
   for (const service of catalog) {
     for (let i = 0; i < (replicas[service.name] ?? 1); i++) {
       claims.push({
-        port: servicePort(settings.basePort, service, i),
+        port: servicePort(settings, service, i),
         owner: instanceId(service, i),
-        envVar: 'SHOPNOW_BASE_PORT',
+        ...(service.edge
+          ? { envVar: 'SHOPNOW_GATEWAY_PORT', host: settings.gatewayHost }
+          : { envVar: 'SHOPNOW_BASE_PORT' }),
       });
     }
   }

@@ -53,41 +53,39 @@ export class DemoSeed {
     this.#progress.done('launcher', `demo accounts: ${emails}`, this.#startedAt ?? Date.now());
   }
 
+  /** Every account in one auth process (the passwords in a 600 file, never argv; removed after). */
   async #createAccounts(accounts: readonly DemoAccount[], auth: AdminRunner): Promise<void> {
-    await Promise.all(
-      accounts.map(async (account, i) => {
-        const passwordFile = join(this.#settings.home, `.demo-password.${process.pid}.${i}`);
-        await writeFile(passwordFile, account.password, { mode: 0o600 });
-        try {
-          await auth(
-            [
-              'create-account',
-              '--user-id',
-              account.userId,
-              '--email',
-              account.email,
-              '--display-name',
-              account.displayName,
-              '--password-file',
-              passwordFile,
-              '--verified',
-            ],
-            `auth create-account ${account.email}`,
-          );
-        } finally {
-          await rm(passwordFile, { force: true });
-        }
-      }),
-    );
+    const file = join(this.#settings.home, `.demo-accounts.${process.pid}.json`);
+    const entries = accounts.map((a) => ({
+      email: a.email,
+      password: a.password,
+      displayName: a.displayName,
+      userId: a.userId,
+      verified: true,
+    }));
+    await writeFile(file, JSON.stringify(entries), { mode: 0o600 });
+    try {
+      await auth(
+        ['create-account', '--accounts-file', file],
+        `auth create-account (${accounts.length} demo accounts)`,
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
+  /** The staff roles in one user process. */
   async #grantRoles(accounts: readonly DemoAccount[], user: AdminRunner): Promise<void> {
-    for (const account of accounts) {
-      if (account.role === 'customer') continue;
-      await user(
-        ['grant-role', '--user-id', account.userId, '--email', account.email, '--role', account.role],
-        `user grant-role ${account.role} ${account.email}`,
-      );
+    const grants = accounts
+      .filter((a) => a.role !== 'customer')
+      .map((a) => ({ userId: a.userId, email: a.email, role: a.role }));
+    if (grants.length === 0) return;
+    const file = join(this.#settings.home, `.demo-grants.${process.pid}.json`);
+    await writeFile(file, JSON.stringify(grants), { mode: 0o600 });
+    try {
+      await user(['grant-role', '--grants-file', file], `user grant-role (${grants.length} staff)`);
+    } finally {
+      await rm(file, { force: true });
     }
   }
 }

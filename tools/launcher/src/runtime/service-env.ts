@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EventsEnv } from './events.ts';
 
 /**
@@ -7,6 +8,8 @@ import type { EventsEnv } from './events.ts';
 export interface ServiceEnvInput {
   instanceId: string;
   port: number;
+  /** Where it listens (default loopback: only the edge listens elsewhere). */
+  host?: string;
   registryUrl: string;
   /** This service's client secret at the token service (SERVICE_CLIENT_SECRET). */
   clientSecret?: string;
@@ -20,10 +23,10 @@ export interface ServiceEnvInput {
 export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
-    HOST: '127.0.0.1',
+    HOST: input.host ?? '127.0.0.1',
     PORT: String(input.port),
     INSTANCE_ID: input.instanceId,
-    ADVERTISE_URL: `http://127.0.0.1:${input.port}`,
+    ADVERTISE_URL: `http://${connectHost(input.host ?? '127.0.0.1')}:${input.port}`,
     DISCOVERY: 'registry',
     REGISTRY_URL: input.registryUrl,
     LOG_LEVEL: base.LOG_LEVEL ?? 'info',
@@ -42,4 +45,11 @@ export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): Nod
   delete env.AMQP_URL;
   Object.assign(env, input.events);
   return env;
+}
+
+/** The address to call a listener on: loopback for a wildcard listener, else the address itself. */
+export function connectHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return isIP(host) === 6 ? `[${host}]` : host;
 }

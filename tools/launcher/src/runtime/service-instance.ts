@@ -30,6 +30,8 @@ export class ServiceInstance extends EventEmitter<Events> {
     service: ServiceDefinition;
     id: string;
     port: number;
+    /** Host part of its URL (default 127.0.0.1). */
+    host?: string;
     spec: ProcessSpec;
     backoff?: BackoffPolicy;
     readyTimeoutMs: number;
@@ -38,7 +40,7 @@ export class ServiceInstance extends EventEmitter<Events> {
     this.service = opts.service;
     this.id = opts.id;
     this.port = opts.port;
-    this.url = `http://127.0.0.1:${opts.port}`;
+    this.url = `http://${opts.host ?? '127.0.0.1'}:${opts.port}`;
     this.#readyTimeoutMs = opts.readyTimeoutMs;
     this.process = new SupervisedProcess(opts.spec, opts.backoff);
     this.process.on('spawn', (pid) => void this.#watchReadiness(pid));

@@ -23,6 +23,8 @@ export interface Cleanup {
 export class Teardown {
   readonly #progress: Progress;
   readonly #stack: Cleanup[] = [];
+  /** Released before the whole stack, in the order adopted. */
+  readonly #front: Cleanup[] = [];
   #running: Promise<void> | undefined;
 
   constructor(progress: Progress) {
@@ -33,12 +35,14 @@ export class Teardown {
     return this.#running !== undefined;
   }
 
-  adopt(cleanup: Cleanup): void {
+  /** `first`: released before everything else, whenever it was adopted (the public entry). */
+  adopt(cleanup: Cleanup, options?: { first?: boolean }): void {
     if (this.#running) {
       void cleanup.run().catch(() => undefined);
       throw new StartupInterrupted();
     }
-    this.#stack.push(cleanup);
+    if (options?.first) this.#front.push(cleanup);
+    else this.#stack.push(cleanup);
   }
 
   /** Throws if release has begun: call between startup steps. */
@@ -49,7 +53,8 @@ export class Teardown {
   /** Idempotent. A failing step is reported and the rest still run. */
   run(): Promise<void> {
     this.#running ??= (async () => {
-      for (let cleanup = this.#stack.pop(); cleanup; cleanup = this.#stack.pop()) {
+      const next = () => this.#front.shift() ?? this.#stack.pop();
+      for (let cleanup = next(); cleanup; cleanup = next()) {
         const started = Date.now();
         try {
           await cleanup.run();

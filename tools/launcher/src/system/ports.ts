@@ -7,9 +7,11 @@ export interface PortClaim {
   owner: string;
   /** The variable that moves it. */
   envVar: string;
+  /** The address it will listen on (default loopback). */
+  host?: string;
 }
 
-/** Resolves true when nothing listens on 127.0.0.1:port. */
+/** Resolves true when nothing listens on host:port (127.0.0.1 by default). */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -23,7 +25,7 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 export async function assertPortsFree(claims: PortClaim[]): Promise<void> {
   const busy: PortClaim[] = [];
   for (const claim of claims) {
-    if (!(await isPortFree(claim.port))) busy.push(claim);
+    if (!(await isPortFree(claim.port, claim.host))) busy.push(claim);
   }
   if (busy.length === 0) return;
   const list = busy.map((c) => `${c.port} (${c.owner})`).join(', ');
