@@ -17,6 +17,7 @@ export interface RouteProbe {
 
 export interface ProbeIds {
   productId: string;
+  sku: string;
 }
 
 /** An id that exists nowhere: the service answers "not found", which proves it was reached. */
@@ -76,10 +77,19 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     users: read('/api/users/me', 'customer'),
     'admin-users': read('/api/admin/users', 'admin'),
     profiles: read('/api/profiles/me/preferences', 'customer'),
+    'inventory-availability': read(`/api/inventory/availability/${ids.sku}`),
+    'admin-inventory-stock': read('/api/admin/inventory/stock', 'admin'),
+    'admin-inventory-reservations': {
+      method: 'GET',
+      path: `/api/admin/inventory/reservations/${NOBODY}`,
+      as: 'admin',
+      expect: [404],
+    },
     'admin-dead-letters-product': read('/api/admin/events/product/dead-letters', 'admin'),
     'admin-dead-letters-auth': read('/api/admin/events/auth/dead-letters', 'admin'),
     'admin-dead-letters-token': read('/api/admin/events/token/dead-letters', 'admin'),
     'admin-dead-letters-user': read('/api/admin/events/user/dead-letters', 'admin'),
     'admin-dead-letters-profile': read('/api/admin/events/profile/dead-letters', 'admin'),
+    'admin-dead-letters-inventory': read('/api/admin/events/inventory/dead-letters', 'admin'),
   };
 }

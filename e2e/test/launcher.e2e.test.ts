@@ -21,6 +21,7 @@ import { type Caller, routeProbes } from '../src/route-probes.ts';
 
 interface Product {
   id: string;
+  sku: string;
   name: string;
   category: string;
   price: { amountMinor: number; currency: string };
@@ -118,6 +119,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
   /** The gateway: the one public entry. */
   let api: string;
   let firstIds: string[] = [];
+  let firstSku = '';
   // A price changed through the admin API on the first run; a re-seed or lost data would undo it.
   let repriced: { id: string; amountMinor: number } | undefined;
 
@@ -206,6 +208,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     assert.ok(products.length >= 60, `only ${products.length} products`);
     assert.ok(new Set(products.map((p) => p.category)).size >= 6, 'at least 6 categories');
     firstIds = products.map((p) => p.id).sort();
+    firstSku = products.find((p) => p.id === firstIds[0])!.sku;
     const target = products[0]!;
     const adminToken = await adminAccessToken(run!.output());
     const amountMinor = target.price.amountMinor + 1234;
@@ -243,7 +246,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     const table = JSON.parse(
       await readFile(new URL('../../services/gateway/routes.json', import.meta.url), 'utf8'),
     ) as { routes: Array<{ name: string }> };
-    const probes = routeProbes({ productId: firstIds[0]! });
+    const probes = routeProbes({ productId: firstIds[0]!, sku: firstSku });
     const unprobed = table.routes.map((r) => r.name).filter((name) => !probes[name]);
     assert.deepEqual(unprobed, [], 'e2e/src/route-probes.ts needs a probe for each of these routes');
     for (const [name, probe] of Object.entries(probes)) {
@@ -264,6 +267,23 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     }
   });
 
+  it('inventory stocks every seeded product it hears of from the catalog', async () => {
+    const products = await allProducts();
+    const skus = products.map((p) => p.sku);
+    const query = () =>
+      fetch(
+        `${api}/api/inventory/availability?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join('&')}`,
+      ).then(asJson);
+    const stocked = await eventually(query, (r) => (r.body as { unknown?: string[] })?.unknown?.length === 0);
+    assert.equal(stocked.status, 200, JSON.stringify(stocked.body));
+    const { items } = stocked.body as { items: Array<{ sku: string; available: number }> };
+    assert.equal(items.length, skus.length);
+    assert.ok(
+      items.every((i) => i.available === 100),
+      'the demo stock of every product',
+    );
+  });
+
   it('only the gateway is reachable from other machines; services listen on loopback', async (t) => {
     const address = externalAddress();
     if (!address) {
@@ -274,7 +294,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       await answers(`http://${address}:${sandbox.gatewayPort}/health/live`),
       'the gateway on every interface',
     );
-    for (const slot of [1, 2, 3, 4, 5]) {
+    for (const slot of [1, 2, 3, 4, 5, 6]) {
       const port = sandbox.basePort + 10 * slot;
       assert.ok(await answers(`http://127.0.0.1:${port}/health/live`), `a service on loopback :${port}`);
       assert.equal(

@@ -24,6 +24,14 @@ export interface ServiceDefinition {
    * instead of a loopback port, and is stopped first, so no request arrives for a stopped service.
    */
   edge?: boolean;
+  /** Defaults for this service's environment (the launcher's own environment overrides them). */
+  env?: Readonly<Record<string, string>>;
+  /**
+   * Services whose instances must be ready before this one's start: their consumer groups must
+   * exist before this service relays the events they consume (the bus keeps an event only for
+   * the groups subscribed when it is published).
+   */
+  startAfter?: readonly string[];
 }
 
 export const TRACING_PRELOAD = '@shopnow/chassis/tracing';
@@ -57,11 +65,24 @@ export const SERVICES: readonly ServiceDefinition[] = [
     setup: ['seed'],
     database: true,
     preload: [TRACING_PRELOAD],
+    // The seed announces every product; inventory stocks each one it hears of.
+    startAfter: ['inventory'],
   },
   identityService('auth', 2),
   identityService('token', 3),
   identityService('user', 4),
   identityService('profile', 5),
+  {
+    name: 'inventory',
+    slot: 6,
+    main: 'services/inventory/src/main.ts',
+    admin: 'services/inventory/src/admin.ts',
+    setup: ['migrate'],
+    database: true,
+    preload: [TRACING_PRELOAD],
+    // The demo catalog is for buying: every product starts with stock (production starts at 0).
+    env: { NEW_SKU_STOCK: '100' },
+  },
 ];
 
 export const MAX_REPLICAS = 10;

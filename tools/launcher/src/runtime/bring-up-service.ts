@@ -34,6 +34,8 @@ export interface ServiceStartContext {
   onInstance: (instance: ServiceInstance) => void;
   /** After the service's setup commands, with a runner for more of its admin commands (not awaited). */
   afterSetup?: (service: ServiceDefinition, admin: AdminRunner) => void;
+  /** Resolves once the named service's instances are all ready (see ServiceDefinition.startAfter). */
+  whenUp?: (name: string) => Promise<void>;
 }
 
 const TOKEN_SERVICE = 'token';
@@ -67,18 +69,21 @@ export async function bringUpService(
   }
   const host = service.edge ? settings.gatewayHost : undefined;
   const envFor = (id: string, port: number) =>
-    serviceEnv(ctx.env, {
-      instanceId: id,
-      port,
-      ...(host ? { host } : {}),
-      registryUrl: ctx.registryUrl,
-      events: ctx.events,
-      ...(ctx.secrets.services[service.name]
-        ? { clientSecret: ctx.secrets.services[service.name]!.clientSecret }
-        : {}),
-      ...(service.name === TOKEN_SERVICE ? { serviceClients: serviceClients(ctx.secrets) } : {}),
-      ...(databaseUrl ? { databaseUrl } : {}),
-    });
+    serviceEnv(
+      { ...service.env, ...ctx.env },
+      {
+        instanceId: id,
+        port,
+        ...(host ? { host } : {}),
+        registryUrl: ctx.registryUrl,
+        events: ctx.events,
+        ...(ctx.secrets.services[service.name]
+          ? { clientSecret: ctx.secrets.services[service.name]!.clientSecret }
+          : {}),
+        ...(service.name === TOKEN_SERVICE ? { serviceClients: serviceClients(ctx.secrets) } : {}),
+        ...(databaseUrl ? { databaseUrl } : {}),
+      },
+    );
 
   let runAdmin: AdminRunner | undefined;
   if (service.admin) {
@@ -104,6 +109,10 @@ export async function bringUpService(
     ctx.afterSetup?.(service, runAdmin);
   }
 
+  for (const name of service.startAfter ?? []) {
+    await ctx.whenUp?.(name);
+    teardown.checkpoint();
+  }
   const instances = Array.from({ length: replicas }, (_, i) => {
     const id = instanceId(service, i);
     const port = servicePort(settings, service, i);

@@ -200,9 +200,29 @@ export class Platform {
         this.#instances.push(instance);
       },
     };
-    await Promise.all(
-      this.#catalog.map((service) => bringUpService(context, service, replicas[service.name]!)),
+    // Each service's readiness, for the ones that start after it (ServiceDefinition.startAfter).
+    const up = new Map(
+      this.#catalog.map((service) => {
+        const ready = Promise.withResolvers<void>();
+        ready.promise.catch(() => {}); // the failure is reported by the service's own bring-up
+        return [service.name, ready] as const;
+      }),
     );
+    const bringingUp = this.#catalog.map(async (service) => {
+      const ready = up.get(service.name)!;
+      try {
+        await bringUpService(
+          { ...context, whenUp: (name) => up.get(name)?.promise ?? Promise.resolve() },
+          service,
+          replicas[service.name]!,
+        );
+        ready.resolve();
+      } catch (err) {
+        ready.reject(err);
+        throw err;
+      }
+    });
+    await Promise.all(bringingUp);
     await demo.finish();
     await this.#awaitEntry();
     this.#secrets = secrets;
