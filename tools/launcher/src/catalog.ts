@@ -1,3 +1,5 @@
+import type { Secrets } from './home/secrets.ts';
+
 /**
  * The services the embedded runtime runs. Adding a service = adding an entry.
  * `slot` fixes a loopback service's port block: basePort + 10 * slot + replica
@@ -13,8 +15,10 @@ export interface ServiceDefinition {
   admin?: string;
   /** The admin commands run before the service starts, in order. Default `['migrate', 'seed']`. */
   setup?: readonly string[];
-  /** Gets its own database and login role named after the service. */
+  /** Gets its own database and login role, named after the service (or `databaseName`). */
   database: boolean;
+  /** When the service's name cannot name a role ([a-z][a-z0-9_]*). */
+  databaseName?: string;
   /** Modules loaded with `--import` before main (tracing must load first). */
   preload: string[];
   /** Path printed as the URL to open while this service is the public entry. */
@@ -32,6 +36,8 @@ export interface ServiceDefinition {
    * the groups subscribed when it is published).
    */
   startAfter?: readonly string[];
+  /** Environment made from the home's secrets (keys of an outside system it stands in for or calls). */
+  secretEnv?: (secrets: Secrets) => Record<string, string>;
 }
 
 export const TRACING_PRELOAD = '@shopnow/chassis/tracing';
@@ -82,6 +88,21 @@ export const SERVICES: readonly ServiceDefinition[] = [
     preload: [TRACING_PRELOAD],
     // The demo catalog is for buying: every product starts with stock (production starts at 0).
     env: { NEW_SKU_STOCK: '100' },
+  },
+  {
+    // Stands in for an outside card processor: its own keys, not ShopNow's identity.
+    name: 'payment-provider',
+    slot: 10,
+    main: 'services/payment-provider/src/main.ts',
+    admin: 'services/payment-provider/src/admin.ts',
+    setup: ['migrate'],
+    database: true,
+    databaseName: 'payment_provider',
+    preload: [TRACING_PRELOAD],
+    secretEnv: (secrets) => ({
+      PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey,
+      PROVIDER_PUBLISHABLE_KEY: secrets.paymentProvider.publishableKey,
+    }),
   },
 ];
 

@@ -14,6 +14,8 @@ export interface Secrets {
   demo?: DemoAccounts;
   /** Login password of the `bus` role, owner of the event bus database (added to older files on load). */
   bus: { password: string };
+  /** The card processor sandbox's API keys (added to older files on load). */
+  paymentProvider: { secretKey: string; publishableKey: string };
 }
 
 export interface DemoAccount {
@@ -54,8 +56,16 @@ export async function loadOrCreateSecrets(
     postgres: { user: 'postgres', password: newSecret() },
     services: {},
     bus: { password: newSecret() },
+    paymentProvider: { secretKey: `sk_test_${newSecret()}`, publishableKey: `pk_test_${newSecret()}` },
   };
   let changed = existing === undefined;
+  if (typeof secrets.paymentProvider?.secretKey !== 'string') {
+    secrets.paymentProvider = {
+      secretKey: `sk_test_${newSecret()}`,
+      publishableKey: `pk_test_${newSecret()}`,
+    };
+    changed = true;
+  }
   if (typeof secrets.bus?.password !== 'string') {
     secrets.bus = { password: newSecret() }; // a home from before the event bus
     changed = true;

@@ -63,8 +63,9 @@ export async function bringUpService(
   if (service.database) {
     const started = Date.now();
     const password = ctx.secrets.services[service.name]!.password;
-    databaseUrl = (await provisionServiceDatabase(ctx.postgresUrl, { name: service.name, password })).url;
-    progress.done(service.name, `database "${service.name}" with its own role`, started);
+    const name = service.databaseName ?? service.name;
+    databaseUrl = (await provisionServiceDatabase(ctx.postgresUrl, { name, password })).url;
+    progress.done(service.name, `database "${name}" with its own role`, started);
     teardown.checkpoint();
   }
   const host = service.edge ? settings.gatewayHost : undefined;
