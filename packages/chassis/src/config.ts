@@ -50,6 +50,12 @@ export const baseConfigSpec = {
   LOG_LEVEL: envalid.str({ choices: LOG_LEVELS, default: 'info' }),
   DATABASE_URL: postgresUrl({ default: undefined }),
   DATABASE_POOL_MAX: positiveInt({ default: 10 }),
+  /**
+   * Apply pending migrations before serving (replicas serialise on an advisory lock). The
+   * embedded launcher sets it, saving an admin process per service; in Kubernetes, run
+   * `admin.ts migrate` as a Job before the rollout instead.
+   */
+  MIGRATE_ON_START: envalid.bool({ default: false }),
   BODY_LIMIT_BYTES: positiveInt({ default: 1_048_576 }),
   SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   /** Default `<service>-<hostname>-<pid>`, filled in by runService. */

@@ -68,7 +68,13 @@ export {
 } from './problem.ts';
 export { isSecretKey, REDACTED, redactSecrets } from './redact.ts';
 export { REQUEST_ID_HEADER } from './request-id.ts';
-export { type RunServiceOptions, runService, type ServiceConfig, type ServiceDeps } from './run-service.ts';
+export {
+  type MigrationSpec,
+  type RunServiceOptions,
+  runService,
+  type ServiceConfig,
+  type ServiceDeps,
+} from './run-service.ts';
 export { DEFAULT_SECURITY_HEADERS } from './security.ts';
 export { type Served, type ServeOptions, serve } from './serve.ts';
 export { isTracingStarted, shutdownTracing } from './tracing/state.ts';

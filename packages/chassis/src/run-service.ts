@@ -3,6 +3,7 @@ import type { ValidatorSpec } from 'envalid';
 import type pg from 'pg';
 import type { App } from './app.ts';
 import { baseConfigSpec, type CleanedEnv, ConfigError, exitOnConfigError, loadConfig } from './config.ts';
+import { type MigrationSet, migrate } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 import { createDiscovery } from './discovery/create-discovery.ts';
 import type { Discovery } from './discovery/discovery.ts';
@@ -31,6 +32,14 @@ export interface RunServiceOptions<S> {
   /** The service's own variables (envalid specs); may redeclare base ones, e.g. DATABASE_URL required. */
   configSpec: S;
   build: (deps: ServiceDeps<ServiceConfig<S>>) => Promise<App> | App;
+  /** The service's schema (the same as its admin.ts migrates), applied at start when MIGRATE_ON_START. */
+  migrations?: MigrationSpec;
+}
+
+/** A service's migrations: its own folder, after shared packages' (e.g. the events tables). */
+export interface MigrationSpec {
+  dir: string;
+  packages?: readonly MigrationSet[];
 }
 
 /** How long a registry lease lasts without a heartbeat (renewed every third of it). */
@@ -67,6 +76,15 @@ export async function runService<S extends Record<string, ValidatorSpec<unknown>
             applicationName: instanceId,
             logger,
           });
+    if (base.MIGRATE_ON_START) {
+      if (db === undefined || options.migrations === undefined) {
+        throw new ConfigError(
+          `config: MIGRATE_ON_START is set but ${service} has ${db ? 'no migrations' : 'no DATABASE_URL'}`,
+        );
+      }
+      const { applied } = await migrate(db, { service, ...options.migrations, logger });
+      logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
+    }
     const discovery = createDiscovery(base);
     const app = await options.build({ config, db, discovery, logger, instanceId });
     const registryUrl = base.REGISTRY_URL;

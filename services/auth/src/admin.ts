@@ -1,12 +1,12 @@
 // One-off admin commands: `node src/admin.ts migrate`, `create-account` (see
 // accounts/admin-create-account.ts), `purge` (stale throttle rows and spent tokens; run it from
 // a cron job) and `dead-letters list|show <id>|replay <id>`.
-import { fileURLToPath } from 'node:url';
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
+import { deadLetterAdminCommand } from '@shopnow/events';
 import { createAccountCommand } from './accounts/admin-create-account.ts';
 import { SERVICE } from './app.ts';
 import { DEFAULT_THROTTLE_RULES } from './domain/throttle.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { purgeStale } from './store/purge.ts';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -14,8 +14,8 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
-  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-  migrationPackages: [EVENTS_MIGRATIONS],
+  migrationsDir: MIGRATIONS.dir,
+  migrationPackages: MIGRATIONS.packages,
   commands: {
     'create-account': createAccountCommand({ out, err }),
     purge: async (_argv, { pool }) => {

@@ -1,10 +1,10 @@
 // One-off admin command: `node src/admin.ts migrate` (the ledger's tables and the chassis's
 // idempotency keys).
-import { fileURLToPath } from 'node:url';
 import { runAdmin } from '@shopnow/chassis';
 import { SERVICE } from './app.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
-  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  migrationsDir: MIGRATIONS.dir,
 });

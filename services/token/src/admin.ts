@@ -2,17 +2,17 @@
 // signing key signs from now on; the previous one stays published until its tokens expired) and
 // `node src/admin.ts purge` (expired revocations, sessions over for a day; run it daily) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
-import { fileURLToPath } from 'node:url';
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
+import { deadLetterAdminCommand } from '@shopnow/events';
 import { SERVICE } from './app.ts';
 import { rotateKeys } from './keys/key-management.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { purgeExpired } from './store/purge.ts';
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
-  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-  migrationPackages: [EVENTS_MIGRATIONS],
+  migrationsDir: MIGRATIONS.dir,
+  migrationPackages: MIGRATIONS.packages,
   commands: {
     'rotate-keys': async (_argv, { pool, logger }) => {
       const { kid, retired } = await rotateKeys(pool);

@@ -2,18 +2,18 @@
 // `node src/admin.ts grant-role --user-id <uuid> --role admin|support|customer [--email <e>]`
 // (the launcher's seed makes the first admin with it) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
-import { fileURLToPath } from 'node:url';
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand, EVENTS_MIGRATIONS } from '@shopnow/events';
+import { deadLetterAdminCommand } from '@shopnow/events';
 import { grantRoleCommand } from './grant-role-command.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 // Not imported from app.ts: the admin process loads no HTTP code.
 const SERVICE = 'user';
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
-  migrationsDir: fileURLToPath(new URL('../migrations/', import.meta.url)),
-  migrationPackages: [EVENTS_MIGRATIONS],
+  migrationsDir: MIGRATIONS.dir,
+  migrationPackages: MIGRATIONS.packages,
   commands: {
     'grant-role': grantRoleCommand(SERVICE),
     'dead-letters': deadLetterAdminCommand(),

@@ -32,7 +32,10 @@ export interface ServiceStartContext {
   backoff: BackoffPolicy | undefined;
   /** Each instance, before it starts (to watch it and list it). */
   onInstance: (instance: ServiceInstance) => void;
-  /** After the service's setup commands, with a runner for more of its admin commands (not awaited). */
+  /**
+   * Once the service's schema exists (after its setup commands, or once its instances are ready
+   * when it migrates on start), with a runner for more of its admin commands (not awaited).
+   */
   afterSetup?: (service: ServiceDefinition, admin: AdminRunner) => void;
   /** Resolves once the named service's instances are all ready (see ServiceDefinition.startAfter). */
   whenUp?: (name: string) => Promise<void>;
@@ -71,7 +74,7 @@ export async function bringUpService(
   const host = service.edge ? settings.gatewayHost : undefined;
   const envFor = (id: string, port: number) =>
     serviceEnv(
-      { ...service.env, ...ctx.env },
+      { ...service.env, ...ctx.env, ...service.secretEnv?.(ctx.secrets) },
       {
         instanceId: id,
         port,
@@ -85,6 +88,8 @@ export async function bringUpService(
         ...(databaseUrl ? { databaseUrl } : {}),
       },
     );
+  const envOf = (id: string, port: number): NodeJS.ProcessEnv =>
+    service.migrateOnStart ? { ...envFor(id, port), MIGRATE_ON_START: 'true' } : envFor(id, port);
 
   let runAdmin: AdminRunner | undefined;
   if (service.admin) {
@@ -107,7 +112,7 @@ export async function bringUpService(
       progress.done(service.name, `admin ${command}`, started);
       teardown.checkpoint();
     }
-    ctx.afterSetup?.(service, runAdmin);
+    if (!service.migrateOnStart) ctx.afterSetup?.(service, runAdmin);
   }
 
   for (const name of service.startAfter ?? []) {
@@ -128,7 +133,7 @@ export async function bringUpService(
         name: id,
         command: ctx.nodePath,
         args: [...service.preload.flatMap((m) => ['--import', m]), join(settings.repoRoot, service.main)],
-        env: envFor(id, port),
+        env: envOf(id, port),
         cwd: settings.repoRoot,
         logFile: join(settings.paths.logs, `${id}.log`),
       },
@@ -145,6 +150,7 @@ export async function bringUpService(
   );
   for (const instance of instances) ctx.onInstance(instance);
   await Promise.all(instances.map((instance) => startAndAwait(ctx, instance)));
+  if (service.migrateOnStart && runAdmin) ctx.afterSetup?.(service, runAdmin);
 }
 
 async function startAndAwait(ctx: ServiceStartContext, instance: ServiceInstance): Promise<void> {

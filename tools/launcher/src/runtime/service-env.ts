@@ -40,6 +40,8 @@ export function serviceEnv(base: NodeJS.ProcessEnv, input: ServiceEnvInput): Nod
   } else delete env.SERVICE_CLIENTS;
   if (input.databaseUrl) env.DATABASE_URL = input.databaseUrl;
   else delete env.DATABASE_URL;
+  // Set per service by the launcher (ServiceDefinition.migrateOnStart), never inherited.
+  delete env.MIGRATE_ON_START;
   // Exactly the chosen transport's URL: never a stray one from the launcher's environment.
   delete env.BUS_DATABASE_URL;
   delete env.AMQP_URL;
