@@ -2,6 +2,7 @@
 // user or token hash, a set of carts per product (re-pricing) and a sorted set by last activity
 // (idle sweep). Every change is a compare-and-set through redis-commit.ts, retried on conflict.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, commonErrors } from '@shopnow/chassis';
 import { Redis } from 'ioredis';
 import type { Cart } from '../domain/cart.ts';
 import { MAX_CART_LINES } from '../domain/limits.ts';
@@ -34,7 +35,8 @@ export class RedisCartStore implements CartStore {
     });
     // Errors surface on the commands that fail; the connection's own events are not crashes.
     this.#client.on('error', () => {});
-    this.#commit = defineCommit(this.#client);
+    const commit = defineCommit(this.#client);
+    this.#commit = (plan) => reachable(() => commit(plan));
   }
 
   #cart = (id: string) => `${this.#p}c:${id}`;
@@ -125,16 +127,19 @@ export class RedisCartStore implements CartStore {
   }
 
   async cartsHoldingProduct(productId: string): Promise<string[]> {
-    return (await this.#client.smembers(this.#product(productId))).sort();
+    return (await reachable(() => this.#client.smembers(this.#product(productId)))).sort();
   }
 
   async deleteIdle(before: number, limit: number): Promise<number> {
-    const ids = await this.#client.zrangebyscore(this.#active, '-inf', String(before), 'LIMIT', 0, limit);
+    const ids = await reachable(() =>
+      this.#client.zrangebyscore(this.#active, '-inf', String(before), 'LIMIT', 0, limit),
+    );
     let deleted = 0;
     for (const id of ids) {
       // A cart changed since the scan (activeAt moved on) or by another sweeper is skipped.
       if (await this.#deleteIfUnchanged(id, (cart) => cart.activeAt <= before)) deleted++;
-      else if ((await this.#load(id)) === undefined) await this.#client.zrem(this.#active, id);
+      else if ((await this.#load(id)) === undefined)
+        await reachable(() => this.#client.zrem(this.#active, id));
     }
     return deleted;
   }
@@ -184,14 +189,25 @@ export class RedisCartStore implements CartStore {
   }
 
   async #load(id: string): Promise<Cart | undefined> {
-    const [version, json] = await this.#client.hmget(this.#cart(id), 'v', 'cart');
+    const [version, json] = await reachable(() => this.#client.hmget(this.#cart(id), 'v', 'cart'));
     if (version == null || json == null) return undefined;
     return { ...(JSON.parse(json) as Cart), version: Number(version) };
   }
 
   async #byOwner(ownerKey: string): Promise<Cart | undefined> {
-    const id = await this.#client.get(ownerKey);
+    const id = await reachable(() => this.#client.get(ownerKey));
     return id === null ? undefined : this.#load(id);
+  }
+}
+
+/** Redis down or hanging is the service being unavailable (503), never an internal error (500). */
+async function reachable<T>(command: () => Promise<T>): Promise<T> {
+  try {
+    return await command();
+  } catch (err) {
+    throw new AppError(commonErrors.unavailable, 'The cart store (Redis) is unavailable', undefined, {
+      cause: err,
+    });
   }
 }
 
