@@ -85,11 +85,16 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
       as: 'admin',
       expect: [404],
     },
+    'orders-place': invalid('/api/orders', 'customer'),
+    'orders-read': read('/api/orders', 'customer'),
+    'orders-cancel': { method: 'POST', path: `/api/orders/${NOBODY}/cancel`, as: 'customer', expect: [404] },
+    'admin-orders': read('/api/admin/orders', 'admin'),
     'admin-dead-letters-product': read('/api/admin/events/product/dead-letters', 'admin'),
     'admin-dead-letters-auth': read('/api/admin/events/auth/dead-letters', 'admin'),
     'admin-dead-letters-token': read('/api/admin/events/token/dead-letters', 'admin'),
     'admin-dead-letters-user': read('/api/admin/events/user/dead-letters', 'admin'),
     'admin-dead-letters-profile': read('/api/admin/events/profile/dead-letters', 'admin'),
     'admin-dead-letters-inventory': read('/api/admin/events/inventory/dead-letters', 'admin'),
+    'admin-dead-letters-order': read('/api/admin/events/order/dead-letters', 'admin'),
   };
 }

@@ -97,6 +97,18 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: { NEW_SKU_STOCK: '100' },
   },
   {
+    name: 'order',
+    slot: 8,
+    main: 'services/order/src/main.ts',
+    admin: 'services/order/src/admin.ts',
+    setup: [],
+    migrateOnStart: true,
+    database: true,
+    preload: [TRACING_PRELOAD],
+    // Checks card tokens at the processor (found by discovery as payment-provider).
+    secretEnv: (secrets) => ({ PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey }),
+  },
+  {
     // Stands in for an outside card processor: its own keys, not ShopNow's identity.
     name: 'payment-provider',
     slot: 10,
