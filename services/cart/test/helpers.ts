@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type App, createIdentity, migrate, StaticDiscovery } from '@shopnow/chassis';
 import type { EventContract } from '@shopnow/contracts';
-import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
+import { createPostgresTransport, type Transport } from '@shopnow/events';
 import {
   type RunningRedis,
   startRedis,
@@ -20,15 +19,14 @@ import {
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import type { Sweeper } from '../src/carts/sweeper.ts';
+import { MIGRATIONS } from '../src/migrations.ts';
 import { type ProductServer, startProductServer, type TestProduct } from './product-server.ts';
-
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 /** A fresh, migrated cart database. */
 export async function cartDatabase(): Promise<TestDatabase> {
   const db = await testDatabase();
   try {
-    await migrate(db.pool, { service: 'cart', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
+    await migrate(db.pool, { service: 'cart', ...MIGRATIONS });
     return db;
   } catch (err) {
     await db.drop();
