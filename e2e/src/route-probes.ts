@@ -85,6 +85,9 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
       as: 'admin',
       expect: [404],
     },
+    'cart-merge': invalid('/api/carts/me/merge', 'customer'),
+    cart: read('/api/carts/me', 'customer'),
+    'cart-create': { method: 'POST', path: '/api/carts', as: 'anonymous', expect: [201] },
     'orders-place': invalid('/api/orders', 'customer'),
     'orders-read': read('/api/orders', 'customer'),
     'orders-cancel': { method: 'POST', path: `/api/orders/${NOBODY}/cancel`, as: 'customer', expect: [404] },
@@ -96,5 +99,6 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'admin-dead-letters-profile': read('/api/admin/events/profile/dead-letters', 'admin'),
     'admin-dead-letters-inventory': read('/api/admin/events/inventory/dead-letters', 'admin'),
     'admin-dead-letters-order': read('/api/admin/events/order/dead-letters', 'admin'),
+    'admin-dead-letters-cart': read('/api/admin/events/cart/dead-letters', 'admin'),
   };
 }

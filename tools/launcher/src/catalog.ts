@@ -97,6 +97,16 @@ export const SERVICES: readonly ServiceDefinition[] = [
     env: { NEW_SKU_STOCK: '100' },
   },
   {
+    name: 'cart',
+    slot: 7,
+    main: 'services/cart/src/main.ts',
+    admin: 'services/cart/src/admin.ts',
+    setup: [],
+    migrateOnStart: true,
+    database: true,
+    preload: [TRACING_PRELOAD],
+  },
+  {
     name: 'order',
     slot: 8,
     main: 'services/order/src/main.ts',

@@ -34,6 +34,8 @@ export const DEFAULT_CORS_ALLOW_HEADERS = [
   'authorization',
   'content-type',
   'idempotency-key',
+  'last-event-id',
+  'x-cart-token',
   'if-match',
   'if-none-match',
   'x-api-key',
