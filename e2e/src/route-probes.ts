@@ -92,6 +92,7 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'orders-read': read('/api/orders', 'customer'),
     'orders-cancel': { method: 'POST', path: `/api/orders/${NOBODY}/cancel`, as: 'customer', expect: [404] },
     'admin-orders': read('/api/admin/orders', 'admin'),
+    'admin-payments': read('/api/admin/payments', 'admin'),
     'admin-dead-letters-product': read('/api/admin/events/product/dead-letters', 'admin'),
     'admin-dead-letters-auth': read('/api/admin/events/auth/dead-letters', 'admin'),
     'admin-dead-letters-token': read('/api/admin/events/token/dead-letters', 'admin'),
@@ -100,5 +101,6 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'admin-dead-letters-inventory': read('/api/admin/events/inventory/dead-letters', 'admin'),
     'admin-dead-letters-order': read('/api/admin/events/order/dead-letters', 'admin'),
     'admin-dead-letters-cart': read('/api/admin/events/cart/dead-letters', 'admin'),
+    'admin-dead-letters-payment': read('/api/admin/events/payment/dead-letters', 'admin'),
   };
 }

@@ -294,7 +294,7 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
       await answers(`http://${address}:${sandbox.gatewayPort}/health/live`),
       'the gateway on every interface',
     );
-    for (const slot of [1, 2, 3, 4, 5, 6, 7, 8, 10]) {
+    for (const slot of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
       const port = sandbox.basePort + 10 * slot;
       assert.ok(await answers(`http://127.0.0.1:${port}/health/live`), `a service on loopback :${port}`);
       assert.equal(

@@ -3,10 +3,12 @@ import { runService } from '@shopnow/chassis';
 import pkg from '../package.json' with { type: 'json' };
 import { buildApp, SERVICE } from './app.ts';
 import { paymentConfigSpec } from './config.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 await runService({
   service: SERVICE,
   version: pkg.version,
   configSpec: paymentConfigSpec,
   build: buildApp,
+  migrations: MIGRATIONS,
 });

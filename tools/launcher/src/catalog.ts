@@ -41,8 +41,17 @@ export interface ServiceDefinition {
    * the groups subscribed when it is published).
    */
   startAfter?: readonly string[];
-  /** Environment made from the home's secrets (keys of an outside system it stands in for or calls). */
-  secretEnv?: (secrets: Secrets) => Record<string, string>;
+  /**
+   * Environment made from the home's secrets and the run's addresses: the keys and URL of an
+   * outside system it stands in for or calls (found by address, not by discovery, as a real one is).
+   */
+  wiredEnv?: (wiring: Wiring) => Record<string, string>;
+}
+
+export interface Wiring {
+  secrets: Secrets;
+  /** Base URL of a service's first instance in this run. */
+  urlOf: (service: string) => string;
 }
 
 export const TRACING_PRELOAD = '@shopnow/chassis/tracing';
@@ -116,7 +125,21 @@ export const SERVICES: readonly ServiceDefinition[] = [
     database: true,
     preload: [TRACING_PRELOAD],
     // Checks card tokens at the processor (found by discovery as payment-provider).
-    secretEnv: (secrets) => ({ PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey }),
+    wiredEnv: ({ secrets }) => ({ PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey }),
+  },
+  {
+    name: 'payment',
+    slot: 9,
+    main: 'services/payment/src/main.ts',
+    admin: 'services/payment/src/admin.ts',
+    setup: [],
+    migrateOnStart: true,
+    database: true,
+    preload: [TRACING_PRELOAD],
+    wiredEnv: ({ secrets, urlOf }) => ({
+      PROVIDER_URL: urlOf('payment-provider'),
+      PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey,
+    }),
   },
   {
     // Stands in for an outside card processor: its own keys, not ShopNow's identity.
@@ -129,7 +152,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     database: true,
     databaseName: 'payment_provider',
     preload: [TRACING_PRELOAD],
-    secretEnv: (secrets) => ({
+    wiredEnv: ({ secrets }) => ({
       PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey,
       PROVIDER_PUBLISHABLE_KEY: secrets.paymentProvider.publishableKey,
     }),

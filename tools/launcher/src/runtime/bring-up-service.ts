@@ -37,6 +37,8 @@ export interface ServiceStartContext {
    * when it migrates on start), with a runner for more of its admin commands (not awaited).
    */
   afterSetup?: (service: ServiceDefinition, admin: AdminRunner) => void;
+  /** Base URL of a service's first instance (for ServiceDefinition.wiredEnv). */
+  urlOf: (service: string) => string;
   /** Resolves once the named service's instances are all ready (see ServiceDefinition.startAfter). */
   whenUp?: (name: string) => Promise<void>;
 }
@@ -74,7 +76,7 @@ export async function bringUpService(
   const host = service.edge ? settings.gatewayHost : undefined;
   const envFor = (id: string, port: number) =>
     serviceEnv(
-      { ...service.env, ...ctx.env, ...service.secretEnv?.(ctx.secrets) },
+      { ...service.env, ...ctx.env, ...service.wiredEnv?.({ secrets: ctx.secrets, urlOf: ctx.urlOf }) },
       {
         instanceId: id,
         port,

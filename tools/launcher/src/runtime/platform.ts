@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SERVICES, type ServiceDefinition } from '../catalog.ts';
+import { SERVICES, type ServiceDefinition, servicePort } from '../catalog.ts';
 import { LauncherError } from '../errors.ts';
 import { type DemoAccount, loadOrCreateSecrets, type Secrets } from '../home/secrets.ts';
 import { hardenCluster } from '../postgres/provision.ts';
@@ -194,6 +194,11 @@ export class Platform {
       graceMs: this.#opts.graceMs ?? (Number(env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 11_000,
       backoff: this.#opts.backoff,
       afterSetup: (service: ServiceDefinition, admin: AdminRunner) => demo.begin(service.name, admin),
+      urlOf: (name: string) => {
+        const service = this.#catalog.find((s) => s.name === name);
+        if (!service) throw new LauncherError(`the catalog has no service "${name}"`);
+        return `http://127.0.0.1:${servicePort(settings, service, 0)}`;
+      },
       onInstance: (instance: ServiceInstance) => {
         watchInstance(instance, { registry: this.registry, progress, isLive: () => this.#live });
         instance.process.on('spawn', () => this.#recordChildren());
