@@ -78,6 +78,21 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
     stream.events.filter((e) => e.event === 'status').map((e) => e.data.status);
   const reaches = (stream: EventStream<StatusChange>, status: OrderStatus, timeoutMs = 30_000) =>
     stream.until(() => statusesOf(stream).includes(status), timeoutMs);
+  /** `count` new customers, each with a card, placing one order for a unit of `product` at the same time. */
+  const buyersAtOnce = async (count: number, product: Product) => {
+    const buyers = await Promise.all(Array.from({ length: count }, () => registerShopper(api)));
+    const cards = await Promise.all(buyers.map((b) => tokenFor(b)));
+    const answers = await Promise.all(
+      buyers.map((buyer, i) =>
+        accepted(buyer, {
+          cardToken: cards[i],
+          addressId: buyer.addressId,
+          lines: [{ productId: product.id, quantity: 1 }],
+        }),
+      ),
+    );
+    return { buyers, answers };
+  };
   /** What a customer's orders list holds (GET /api/orders). */
   const myOrders = async (shopper: Shopper) => {
     const res = await api<{ items: Array<{ id: string }> }>('GET', '/api/orders', {
@@ -504,17 +519,7 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
     const product = take();
     const before = await stock(product.sku);
     await adjustStock(api, adminToken, product.sku, 1 - before.available);
-    const buyers = await Promise.all(Array.from({ length: 20 }, () => registerShopper(api)));
-    const cards = await Promise.all(buyers.map((b) => tokenFor(b)));
-    const answers = await Promise.all(
-      buyers.map((buyer, i) =>
-        accepted(buyer, {
-          cardToken: cards[i],
-          addressId: buyer.addressId,
-          lines: [{ productId: product.id, quantity: 1 }],
-        }),
-      ),
-    );
+    const { buyers, answers } = await buyersAtOnce(20, product);
     const settled = await Promise.all(answers.map((a, i) => settledOrder(api, buyers[i]!, a.orderId)));
     const confirmed = settled.filter((o) => o.status === 'confirmed');
     assert.equal(confirmed.length, 1, JSON.stringify(settled.map((o) => [o.status, o.cancelReason])));
@@ -536,20 +541,9 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
   });
 
   it('card processor down for 30 s during checkouts: the orders wait, then confirm once, none charged twice', async () => {
-    const buyers = await Promise.all([registerShopper(api), registerShopper(api), registerShopper(api)]);
-    const product = take();
-    const cards = await Promise.all(buyers.map((b) => tokenFor(b)));
     // Placing checks the card token at the processor, so the outage starts right after the 202s,
     // while the saga is still reserving stock (its charge comes after that).
-    const answers = await Promise.all(
-      buyers.map((buyer, i) =>
-        accepted(buyer, {
-          cardToken: cards[i],
-          addressId: buyer.addressId,
-          lines: [{ productId: product.id, quantity: 1 }],
-        }),
-      ),
-    );
+    const { buyers, answers } = await buyersAtOnce(3, take());
     await processor.setFaults({ latencyMs: 0, errorRate: 0, down: true });
     const downAt = Date.now();
     let upAt = 0;
@@ -580,6 +574,23 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
       assert.equal(charges[0]!.status, 'succeeded');
       assert.ok(Date.parse(charges[0]!.createdAt) >= downAt + OUTAGE_MS - 1000, 'charged after the outage');
       assert.equal(charges[0]!.amount, (await readOrder(api, buyers[i]!, a.orderId)).total.amountMinor);
+      // Payment kept trying through the outage (every call recorded) and captured once after it.
+      const payments = await api<{ items: Array<{ id: string }> }>(
+        'GET',
+        `/api/admin/payments?orderId=${a.orderId}`,
+        { token: adminToken },
+      );
+      assert.equal(payments.status, 200, payments.text);
+      assert.equal(payments.body.items.length, 1, 'one payment per order');
+      const payment = await api<{
+        status: string;
+        chargeId: string;
+        attempts: Array<{ kind: string; outcome: string }>;
+      }>('GET', `/api/admin/payments/${payments.body.items[0]!.id}`, { token: adminToken });
+      assert.equal(payment.body.chargeId, charges[0]!.id);
+      const calls = payment.body.attempts.filter((t) => t.kind === 'charge').map((t) => t.outcome);
+      assert.ok(calls.length >= 2 && calls.slice(0, -1).every((o) => o === 'retry'), JSON.stringify(calls));
+      assert.equal(calls.at(-1), 'succeeded');
     }
   });
 
