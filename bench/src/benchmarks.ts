@@ -1,4 +1,5 @@
 import { DEFAULT_CONCURRENCY } from '@shopnow/events';
+import { checkoutBench, checkoutSummaryLine } from './checkout.ts';
 import { eventsSummaryLine, eventsThroughput } from './events-throughput.ts';
 import { gatewayBench, gatewaySummaryLine } from './gateway.ts';
 import { identityBench, identitySummaryLine } from './identity.ts';
@@ -168,5 +169,38 @@ export const benchmarks: Record<string, Benchmark> = {
         ...ctx,
       }),
     summary: gatewaySummaryLine,
+  }),
+  checkout: define({
+    description:
+      'orders end to end through the gateway on the embedded runtime (confirmed orders/s, p99 to 202 and to confirmed at a fixed rate) vs single-row INSERT commits/s on the same Postgres',
+    flags: {
+      concurrency: {
+        arg: '<n>',
+        help: 'phase A: customers ordering at once (closed loop); also the baseline connections',
+        default: 32,
+      },
+      duration: { arg: '<s>', help: 'phase A measured seconds (and the baseline)', default: 20 },
+      warmup: { arg: '<s>', help: 'phase A discarded seconds first', default: 5, min: 0 },
+      customers: {
+        arg: '<n>',
+        help: "phase A customers (the gateway's checkout bucket allows each 10 orders, then 1 per 6 s)",
+        default: 160,
+      },
+      rate: { arg: '<n>', help: 'phase B: orders per second offered (open loop)', default: 50 },
+      open: { arg: '<s>', help: 'phase B seconds', default: 20 },
+      products: { arg: '<n>', help: 'products the orders spread over (one line each)', default: 20 },
+    },
+    run: (v, ctx) =>
+      checkoutBench({
+        concurrency: v.concurrency,
+        durationSec: v.duration,
+        warmupSec: v.warmup,
+        customers: v.customers,
+        rate: v.rate,
+        openSec: v.open,
+        products: v.products,
+        ...ctx,
+      }),
+    summary: checkoutSummaryLine,
   }),
 };
