@@ -176,7 +176,12 @@ export const benchmarks: Record<string, Benchmark> = {
     flags: {
       concurrency: {
         arg: '<n>',
-        help: 'phase A: customers ordering at once (closed loop); also the baseline connections',
+        help: 'phase A: customers ordering at once (closed loop)',
+        default: 64,
+      },
+      'baseline-clients': {
+        arg: '<n>',
+        help: 'connections of the INSERT commit baseline',
         default: 32,
       },
       duration: { arg: '<s>', help: 'phase A measured seconds (and the baseline)', default: 20 },
@@ -184,7 +189,7 @@ export const benchmarks: Record<string, Benchmark> = {
       customers: {
         arg: '<n>',
         help: "phase A customers (the gateway's checkout bucket allows each 10 orders, then 1 per 6 s)",
-        default: 160,
+        default: 220,
       },
       rate: { arg: '<n>', help: 'phase B: orders per second offered (open loop)', default: 50 },
       open: { arg: '<s>', help: 'phase B seconds', default: 20 },
@@ -193,6 +198,7 @@ export const benchmarks: Record<string, Benchmark> = {
     run: (v, ctx) =>
       checkoutBench({
         concurrency: v.concurrency,
+        baselineClients: v['baseline-clients'],
         durationSec: v.duration,
         warmupSec: v.warmup,
         customers: v.customers,

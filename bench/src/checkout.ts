@@ -11,6 +11,7 @@ import { type CommitBaseline, commitBaseline } from './checkout/commit-baseline.
 import { CustomerPool, prepareCustomers } from './checkout/customers.ts';
 import { closedLoop, openLoop, type PhaseResult } from './checkout/phases.ts';
 import { startPlatform, stockedProducts } from './checkout/platform.ts';
+import { type PartCpu, partsBetween, platformProcesses, sampleParts } from './checkout/process-cpu.ts';
 import { cpuBetween, sampleCpu } from './gateway/cpu.ts';
 import { machine } from './report.ts';
 import { Teardown } from './teardown.ts';
@@ -19,8 +20,10 @@ import { Teardown } from './teardown.ts';
 export const TARGETS = { confirmedPerSec: 100, p99To202Ms: 50, p99ToConfirmedMs: 1000, rate: 50 } as const;
 
 export interface CheckoutBenchOptions {
-  /** Phase A: customers placing orders at once. Also the baseline's connections. */
+  /** Phase A: customers placing orders at once. */
   concurrency: number;
+  /** The baseline's connections (the server allows 200, and the services hold some). */
+  baselineClients: number;
   /** Phase A: measured seconds (also the baseline's), after `warmupSec` discarded. */
   durationSec: number;
   warmupSec: number;
@@ -47,13 +50,20 @@ export interface CheckoutBenchResult {
     platformStartSec: number;
     prepareSec: number;
   };
-  phaseA: PhaseResult;
-  phaseB: PhaseResult & { rate: number };
+  phaseA: PhaseResult & { cpu: PartOrderCpu[] };
+  phaseB: PhaseResult & { rate: number; cpu: PartOrderCpu[] };
   baseline: CommitBaseline;
   /** Phase A's confirmed orders/s ÷ the baseline's commits/s. */
   ratio: number;
   targets: typeof TARGETS;
   pass: boolean;
+}
+
+/** A part's CPU over a phase, and per order settled in it. */
+export interface PartOrderCpu extends PartCpu {
+  /** Share of one core over the phase, %. */
+  corePercent: number;
+  msPerOrder: number;
 }
 
 /** The gateway's checkout bucket as the route table in the repository sets it. */
@@ -114,8 +124,22 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
       pool,
     });
 
+    const processes = await platformProcesses(platform.sandbox.home);
+    const withCpu = async <P extends PhaseResult>(work: () => Promise<P>) => {
+      const start = sampleParts(processes);
+      const [phase, machineBusy] = await busy(work);
+      const end = sampleParts(processes);
+      const seconds = Math.max(0.001, (end.at - start.at) / 1000);
+      const cpu = partsBetween(processes, start, end).map((p) => ({
+        ...p,
+        corePercent: Math.round(p.cpuMs / 10 / seconds),
+        msPerOrder: Math.round((p.cpuMs / Math.max(1, phase.ordersInPhase)) * 10) / 10,
+      }));
+      return [{ ...phase, cpu }, machineBusy] as const;
+    };
+
     log(`phase A: ${opts.concurrency} customers at once, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`);
-    const [phaseA, busyA] = await busy(() =>
+    const [phaseA, busyA] = await withCpu(() =>
       closedLoop(target(new CustomerPool(groupA)), {
         concurrency: opts.concurrency,
         warmupSec: opts.warmupSec,
@@ -123,12 +147,13 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
       }),
     );
     log(`  ${phaseLine(phaseA)}; machine ${busyA}% busy`);
+    log(`  CPU ms per order: ${cpuLine(phaseA.cpu)}`);
 
-    log(`baseline: single-row INSERT commits, ${opts.concurrency} connections, ${opts.durationSec}s`);
+    log(`baseline: single-row INSERT commits, ${opts.baselineClients} connections, ${opts.durationSec}s`);
     const [baseline, busyBaseline] = await busy(() =>
       commitBaseline(
         { port: platform.pgPort, ...platform.secrets.postgres },
-        { clients: opts.concurrency, durationSec: opts.durationSec, runDir: opts.runDir },
+        { clients: opts.baselineClients, durationSec: opts.durationSec, runDir: opts.runDir },
       ),
     );
     log(
@@ -136,11 +161,12 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
     );
 
     log(`phase B: ${opts.rate} orders/s offered for ${opts.openSec}s`);
-    const [phaseBRun, busyB] = await busy(() =>
+    const [phaseBRun, busyB] = await withCpu(() =>
       openLoop(target(new CustomerPool(groupB)), { rate: opts.rate, durationSec: opts.openSec }),
     );
     const phaseB = { ...phaseBRun, rate: opts.rate };
     log(`  ${phaseLine(phaseB)}; machine ${busyB}% busy`);
+    log(`  CPU ms per order: ${cpuLine(phaseB.cpu)}`);
 
     const ratio = baseline.commitsPerSec > 0 ? round4(phaseA.confirmedPerSec / baseline.commitsPerSec) : 0;
     const clean = (p: PhaseResult) =>
@@ -152,6 +178,7 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
       machineBusyPercent: { before, phaseA: busyA, baseline: busyBaseline, phaseB: busyB },
       settings: {
         concurrency: opts.concurrency,
+        baselineClients: opts.baselineClients,
         durationSec: opts.durationSec,
         warmupSec: opts.warmupSec,
         customers: opts.customers,
@@ -183,6 +210,12 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
 }
 
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** `order 41.2, postgres 30.1, …` (CPU ms per order by part, most first). */
+export function cpuLine(parts: PartOrderCpu[]): string {
+  const total = Math.round(parts.reduce((sum, p) => sum + p.msPerOrder, 0) * 10) / 10;
+  return `${parts.map((p) => `${p.part} ${p.msPerOrder}`).join(', ')}; total ${total}`;
+}
 
 function phaseLine(p: PhaseResult): string {
   const cancelled = Object.values(p.cancelled).reduce((a, b) => a + b, 0);

@@ -11,12 +11,14 @@ import { CallerBudget, customersFor, ordersPerCustomer } from '../src/checkout/b
 import { parsePgbench } from '../src/checkout/commit-baseline.ts';
 import { type Customer, CustomerPool, inParallel } from '../src/checkout/customers.ts';
 import type { PhaseResult } from '../src/checkout/phases.ts';
+import { partsBetween } from '../src/checkout/process-cpu.ts';
 import { percentile, summarize } from '../src/checkout/stats.ts';
 import {
   type CheckoutBenchResult,
   checkoutBucket,
   checkoutSummaryLine,
   checkoutTable,
+  cpuLine,
   TARGETS,
 } from '../src/checkout.ts';
 
@@ -107,6 +109,7 @@ test("pgbench's report is read; a report without tps is an error", () => {
 
 const phase = (over: Partial<PhaseResult>): PhaseResult => ({
   orders: 100,
+  ordersInPhase: 120,
   confirmed: 100,
   cancelled: {},
   refused: {},
@@ -118,6 +121,21 @@ const phase = (over: Partial<PhaseResult>): PhaseResult => ({
   toConfirmedMs: { count: 100, p50: 900, p90: 1500, p99: 2500, max: 3000, mean: 1000 },
   samples: [],
   ...over,
+});
+
+test('CPU by part sums replicas, clock ticks in ms, most first; per order it reads as one line', () => {
+  const groups = { names: ['order', 'postgres', 'order'], pids: [1, 2, 3] };
+  const start = { at: 0, trees: [100, 50, 10], machine: { busy: 0, total: 0 } };
+  const end = { at: 1000, trees: [130, 110, 25], machine: { busy: 0, total: 0 } };
+  assert.deepEqual(partsBetween(groups, start, end), [
+    { part: 'postgres', cpuMs: 600 },
+    { part: 'order', cpuMs: 450 },
+  ]);
+  const line = cpuLine([
+    { part: 'postgres', cpuMs: 600, corePercent: 60, msPerOrder: 6 },
+    { part: 'order', cpuMs: 450, corePercent: 45, msPerOrder: 4.5 },
+  ]);
+  assert.equal(line, 'postgres 6, order 4.5; total 10.5');
 });
 
 test('the summary line and table show the numbers against the targets', () => {

@@ -19,6 +19,8 @@ export interface Target {
 export interface PhaseResult {
   /** Orders counted: started after the warm-up (closed loop) or due in the run (open loop). */
   orders: number;
+  /** Orders settled or failed during the whole phase, warm-up included (what its CPU was spent on). */
+  ordersInPhase: number;
   confirmed: number;
   cancelled: Record<string, number>;
   /** Answers other than 202, by status. */
@@ -38,10 +40,11 @@ export interface PhaseResult {
 
 function tally(
   outcomes: OrderOutcome[],
-  extra: { starved: number; customerWaitMs: number; perSec: number },
+  extra: { starved: number; customerWaitMs: number; perSec: number; inPhase: number },
 ): PhaseResult {
   const result: PhaseResult = {
     orders: outcomes.length + extra.starved,
+    ordersInPhase: extra.inPhase,
     confirmed: 0,
     cancelled: {},
     refused: {},
@@ -82,6 +85,7 @@ export async function closedLoop(
   const outcomes: OrderOutcome[] = [];
   let next = 0;
   let customerWaitMs = 0;
+  let inPhase = 0;
   const worker = async () => {
     for (let now = performance.now(); now < end; now = performance.now()) {
       const customer = target.pool.take(Date.now());
@@ -94,6 +98,7 @@ export async function closedLoop(
       }
       const product = target.products[next++ % target.products.length] as Product;
       const outcome = await checkout(target.api, target.gatewayUrl, customer, product, now);
+      inPhase++;
       if (now >= measureFrom) outcomes.push(outcome);
     }
   };
@@ -101,7 +106,12 @@ export async function closedLoop(
   const confirmedInWindow = outcomes.filter(
     (o) => o.kind === 'confirmed' && o.doneAt >= measureFrom && o.doneAt <= end,
   ).length;
-  return tally(outcomes, { starved: 0, customerWaitMs, perSec: confirmedInWindow / opts.durationSec });
+  return tally(outcomes, {
+    starved: 0,
+    customerWaitMs,
+    perSec: confirmedInWindow / opts.durationSec,
+    inPhase,
+  });
 }
 
 /** Phase B: `rate` orders/s for `durationSec`; waits for every order to settle (or time out). */
@@ -130,5 +140,10 @@ export async function openLoop(
   const outcomes = await Promise.all(pending);
   const elapsedSec = (Math.max(...outcomes.map((o) => o.doneAt), start) - start) / 1000;
   const confirmed = outcomes.filter((o) => o.kind === 'confirmed').length;
-  return tally(outcomes, { starved, customerWaitMs: 0, perSec: elapsedSec > 0 ? confirmed / elapsedSec : 0 });
+  return tally(outcomes, {
+    starved,
+    customerWaitMs: 0,
+    perSec: elapsedSec > 0 ? confirmed / elapsedSec : 0,
+    inPhase: outcomes.length,
+  });
 }

@@ -14,7 +14,7 @@ import {
 import { adjustStock } from '../../../e2e/src/orders.ts';
 import { demoAdminToken, type PlatformSecrets, readPlatformSecrets } from '../../../e2e/src/shoppers.ts';
 import { waitUntil } from '../../../e2e/src/wait.ts';
-import type { Teardown } from '../teardown.ts';
+import { Teardown } from '../teardown.ts';
 
 const READY = /ShopNow is ready in [\s\S]*Stop\s+Ctrl-C/;
 /** The card processor's port slot (tools/launcher/src/catalog.ts). */
@@ -44,6 +44,23 @@ export async function startPlatform(
   runDir: string,
   log: (line: string) => void,
 ): Promise<Platform> {
+  // Ports are picked free, then bound by the services a few seconds later: on a machine where
+  // other runs start at the same time, one may take a port first. Then start again on new ones.
+  for (let attempt = 1; ; attempt++) {
+    const own = new Teardown();
+    try {
+      const platform = await startOnce(own, runDir, log);
+      teardown.add(() => own.run());
+      return platform;
+    } catch (err) {
+      await own.run().catch(() => undefined);
+      if (attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+      log('platform: a port was taken by another process meanwhile; starting again on other ports');
+    }
+  }
+}
+
+async function startOnce(teardown: Teardown, runDir: string, log: (line: string) => void): Promise<Platform> {
   const sandbox = await createSandbox();
   teardown.add(() => sandbox.dispose());
   sandbox.env.TRUSTED_PROXIES = '127.0.0.0/8';
@@ -53,7 +70,7 @@ export async function startPlatform(
   teardown.add(async () => {
     // Ctrl-C as a user stops it (services drain, Postgres shuts down); dispose kills what is left.
     run.child.kill('SIGINT');
-    await Promise.race([run.exited, new Promise((r) => setTimeout(r, 20_000))]);
+    await Promise.race([run.exited, new Promise((r) => setTimeout(r, 20_000).unref())]);
     await cp(join(sandbox.home, 'logs'), join(runDir, 'platform-logs'), { recursive: true }).catch(
       () => undefined,
     );
