@@ -516,25 +516,27 @@ describe('launcher end to end', { timeout: 240_000 }, () => {
     const failures: string[] = [];
     let served = 0;
     let stop = false;
-    // Distinct queries: every request misses the cache and goes to a replica.
+    // Distinct queries: every request misses the cache and goes to a replica. Paced to stay within
+    // the anonymous per-IP limit (600 a minute), so every answer is the service's, not the limiter's.
     const client = async (worker: number) => {
       for (let i = 0; !stop; i++) {
         const res = await fetch(`${api}/api/products/search?q=desk${worker}x${i}`).catch((err: Error) => err);
         if (res instanceof Error) failures.push(res.message);
         else {
-          await res.arrayBuffer();
+          const body = await res.text();
           if (res.status === 200) served++;
-          else failures.push(String(res.status));
+          else failures.push(`${res.status} ${body.slice(0, 300)}`);
         }
+        await new Promise((r) => setTimeout(r, 40));
       }
     };
-    const clients = Array.from({ length: 8 }, (_, w) => client(w));
+    const clients = Array.from({ length: 4 }, (_, w) => client(w));
     await new Promise((r) => setTimeout(r, 1000));
     process.kill(victim.pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 3000));
     stop = true;
     await Promise.all(clients);
-    assert.deepEqual(failures, [], `${failures.length} failed of ${served + failures.length}`);
+    assert.deepEqual(failures.slice(0, 5), [], `${failures.length} failed of ${served + failures.length}`);
     assert.ok(served > 50, `only ${served} requests served`);
 
     const adminToken = await adminAccessToken(run!.output());
