@@ -1,3 +1,4 @@
+import * as envalid from 'envalid';
 import type pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { ConfigError, loadConfig, postgresUrl } from './config.ts';
@@ -50,8 +51,15 @@ async function run(argv: string[], options: AdminOptions): Promise<number> {
     return 2;
   }
   let databaseUrl: string;
+  let migrateFirst: boolean;
   try {
-    databaseUrl = loadConfig({ DATABASE_URL: postgresUrl() }, options.env ?? process.env).DATABASE_URL;
+    const config = loadConfig(
+      { DATABASE_URL: postgresUrl(), MIGRATE_ON_START: envalid.bool({ default: false }) },
+      options.env ?? process.env,
+    );
+    databaseUrl = config.DATABASE_URL;
+    // As a service with MIGRATE_ON_START does: any command may be the first to touch the schema.
+    migrateFirst = config.MIGRATE_ON_START;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -66,15 +74,17 @@ async function run(argv: string[], options: AdminOptions): Promise<number> {
     logger,
   });
   try {
+    if (extra === undefined || migrateFirst) {
+      const { applied } = await migrate(pool, {
+        service: options.service,
+        dir: options.migrationsDir,
+        packages: options.migrationPackages,
+        logger,
+      });
+      logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
+    }
     if (extra !== undefined)
       return await extra(argv.slice(1), { pool, logger, env: options.env ?? process.env });
-    const { applied } = await migrate(pool, {
-      service: options.service,
-      dir: options.migrationsDir,
-      packages: options.migrationPackages,
-      logger,
-    });
-    logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
     if (command === 'seed') await options.seed?.(pool, logger);
     return 0;
   } catch (err) {

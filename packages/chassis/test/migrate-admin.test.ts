@@ -62,3 +62,16 @@ test('an unknown command prints usage and exits 2', async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /usage: admin\.ts <migrate\|seed>/);
 });
+
+test('with MIGRATE_ON_START an extra command migrates first, so it can run before the service has', async () => {
+  const fresh = await testDatabase();
+  try {
+    const before = await admin(['count-widgets'], { DATABASE_URL: fresh.url });
+    assert.notEqual(before.code, 0, 'without it the command finds no table');
+    const result = await admin(['count-widgets'], { DATABASE_URL: fresh.url, MIGRATE_ON_START: 'true' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /"widgets":0/);
+  } finally {
+    await fresh.drop();
+  }
+});

@@ -33,8 +33,8 @@ export interface ServiceStartContext {
   /** Each instance, before it starts (to watch it and list it). */
   onInstance: (instance: ServiceInstance) => void;
   /**
-   * Once the service's schema exists (after its setup commands, or once its instances are ready
-   * when it migrates on start), with a runner for more of its admin commands (not awaited).
+   * After the service's setup commands, with a runner for more of its admin commands (not
+   * awaited; with migrateOnStart each of them migrates first, beside the starting service).
    */
   afterSetup?: (service: ServiceDefinition, admin: AdminRunner) => void;
   /** Base URL of a service's first instance (for ServiceDefinition.wiredEnv). */
@@ -103,7 +103,8 @@ export async function bringUpService(
         label,
         command: ctx.nodePath,
         args: [script, ...args],
-        env: envFor(`${service.name}-admin`, servicePort(settings, service, 0)),
+        // With MIGRATE_ON_START an admin command migrates first, so it may run before the service is up.
+        env: envOf(`${service.name}-admin`, servicePort(settings, service, 0)),
         cwd: settings.repoRoot,
         logFile: join(settings.paths.logs, `${service.name}-admin.log`),
         signal: abort.signal,
@@ -114,7 +115,7 @@ export async function bringUpService(
       progress.done(service.name, `admin ${command}`, started);
       teardown.checkpoint();
     }
-    if (!service.migrateOnStart) ctx.afterSetup?.(service, runAdmin);
+    ctx.afterSetup?.(service, runAdmin);
   }
 
   for (const name of service.startAfter ?? []) {
@@ -152,7 +153,6 @@ export async function bringUpService(
   );
   for (const instance of instances) ctx.onInstance(instance);
   await Promise.all(instances.map((instance) => startAndAwait(ctx, instance)));
-  if (service.migrateOnStart && runAdmin) ctx.afterSetup?.(service, runAdmin);
 }
 
 async function startAndAwait(ctx: ServiceStartContext, instance: ServiceInstance): Promise<void> {
