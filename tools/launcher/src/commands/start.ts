@@ -116,7 +116,7 @@ function demoLines(accounts: readonly DemoAccount[]): string[] {
   if (accounts.length === 0) return [];
   const width = Math.max(...accounts.map((a) => a.email.length));
   return [
-    'Accounts  (demo, log in at the auth service: POST /login)',
+    'Accounts  (demo, log in through the gateway: POST /api/auth/login)',
     ...accounts.map((a) => `          ${a.email.padEnd(width)}  ${a.password}  ${a.role}`),
   ];
 }
