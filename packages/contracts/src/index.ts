@@ -7,6 +7,7 @@ import { inventoryEvents } from './inventory.ts';
 import { orderEvents } from './order.ts';
 import { paymentEvents } from './payment.ts';
 import { productEvents } from './product.ts';
+import { shippingEvents } from './shipping.ts';
 
 export {
   ContractViolation,
@@ -23,6 +24,7 @@ export * from './money.ts';
 export * from './order.ts';
 export * from './payment.ts';
 export * from './product.ts';
+export * from './shipping.ts';
 
 /** Every event type of the platform. */
 export function platformEvents(): EventCatalog {
@@ -32,5 +34,6 @@ export function platformEvents(): EventCatalog {
     ...orderEvents,
     ...inventoryEvents,
     ...paymentEvents,
+    ...shippingEvents,
   ]);
 }

@@ -11,6 +11,7 @@ import {
   paymentEvents,
   platformEvents,
   productEvents,
+  shippingEvents,
 } from '../src/index.ts';
 
 const envelope = (data: unknown, overrides: Record<string, unknown> = {}) => ({
@@ -38,7 +39,14 @@ describe('event contracts', () => {
     const catalog = platformEvents();
     assert.deepEqual(
       catalog.types.sort(),
-      [...productEvents, ...identityEvents, ...orderEvents, ...inventoryEvents, ...paymentEvents]
+      [
+        ...productEvents,
+        ...identityEvents,
+        ...orderEvents,
+        ...inventoryEvents,
+        ...paymentEvents,
+        ...shippingEvents,
+      ]
         .map((c) => c.type)
         .sort(),
     );
