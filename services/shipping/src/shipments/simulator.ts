@@ -1,0 +1,53 @@
+// The carrier simulator: every CARRIER_SWEEP_INTERVAL_MS, each shipment whose next step is due
+// makes it (scheduled → picked_up → in_transit → out_for_delivery → delivered, one step per
+// CARRIER_STEP_SECONDS). One shipment per transaction, taken with SKIP LOCKED, moved by a
+// conditional UPDATE: replicas simulate side by side and never double-advance. A failed sweep
+// (database away) is logged and tried again at the next tick.
+import { withTransaction } from '@shopnow/chassis';
+import type pg from 'pg';
+import type { ShippingContext } from '../context.ts';
+import { lockNextDue } from '../store/shipments.ts';
+import { moveOnce } from './move.ts';
+
+/** Makes the due steps, at most `limit`; resolves to how many it made. */
+export async function advanceDueShipments(db: pg.Pool, ctx: ShippingContext, limit = 500): Promise<number> {
+  let advanced = 0;
+  while (advanced < limit) {
+    const moved = await withTransaction(db, async (tx) => {
+      const due = await lockNextDue(tx);
+      if (due === undefined) return false;
+      const result = await moveOnce(tx, ctx, due, { kind: 'advance' }, 'carrier');
+      return result.outcome === 'moved';
+    });
+    if (!moved) break;
+    advanced += 1;
+  }
+  return advanced;
+}
+
+export interface Simulator {
+  stop(): Promise<void>;
+}
+
+export function startSimulator(db: pg.Pool, ctx: ShippingContext, intervalMs: number): Simulator {
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    if (running !== undefined) return;
+    running = advanceDueShipments(db, ctx)
+      .then((advanced) => {
+        if (advanced > 0) ctx.logger.debug({ advanced }, 'carrier steps made');
+      })
+      .catch((err: unknown) => ctx.logger.error({ err }, 'carrier simulation failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
