@@ -1,0 +1,16 @@
+// One-off admin commands: `node src/admin.ts migrate` and
+// `node src/admin.ts dead-letters list|show <id>|replay <id>` (events this service could not
+// handle). Messages need no seed: they follow the platform's events.
+import { runAdmin } from '@shopnow/chassis';
+import { deadLetterAdminCommand } from '@shopnow/events';
+import { SERVICE } from './app.ts';
+import { MIGRATIONS } from './migrations.ts';
+
+await runAdmin(process.argv.slice(2), {
+  service: SERVICE,
+  migrationsDir: MIGRATIONS.dir,
+  migrationPackages: MIGRATIONS.packages,
+  commands: {
+    'dead-letters': deadLetterAdminCommand(),
+  },
+});

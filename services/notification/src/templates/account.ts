@@ -1,0 +1,143 @@
+// Account messages: the verification and reset links (English and German), and the security
+// notices. Links carry the single-use token from the auth event; it is escaped like any value.
+import type {
+  AuthAccountLockedV1,
+  AuthEmailVerificationRequestedV1,
+  AuthPasswordChangedV1,
+  AuthPasswordResetRequestedV1,
+  AuthRegistrationRepeatedV1,
+  EventData,
+} from '@shopnow/contracts';
+import { html } from '../domain/escape.ts';
+import { formatInstant } from '../domain/format.ts';
+import { button, page } from './layout.ts';
+import type { Template } from './types.ts';
+
+type TokenParams = EventData<typeof AuthEmailVerificationRequestedV1>;
+
+export const verifyEmail: Template<TokenParams> = {
+  en: (p, ctx) => {
+    const link = ctx.links.verifyEmail(p.token);
+    const until = formatInstant(p.expiresAt, ctx.locale);
+    return page(
+      {
+        language: 'en',
+        subject: 'Confirm your email address',
+        body: html`<p>Please confirm that ${p.email} is your email address.</p>
+${button(link, 'Confirm my email')}
+<p>Or open this link: <a href="${link}">${link}</a></p>
+<p>The link works once, until ${until} (UTC). If you did not create a ShopNow account, ignore this email.</p>`,
+        text: `Please confirm that ${p.email} is your email address by opening this link:\n\n${link}\n\nThe link works once, until ${until} (UTC). If you did not create a ShopNow account, ignore this email.`,
+        inbox: { title: 'Confirm your email address', body: `Confirm ${p.email}.`, link: null },
+      },
+      ctx,
+    );
+  },
+  de: (p, ctx) => {
+    const link = ctx.links.verifyEmail(p.token);
+    const until = formatInstant(p.expiresAt, ctx.locale);
+    return page(
+      {
+        language: 'de',
+        subject: 'Bestätigen Sie Ihre E-Mail-Adresse',
+        body: html`<p>Bitte bestätigen Sie, dass ${p.email} Ihre E-Mail-Adresse ist.</p>
+${button(link, 'E-Mail bestätigen')}
+<p>Oder öffnen Sie diesen Link: <a href="${link}">${link}</a></p>
+<p>Der Link gilt einmal, bis ${until} (UTC). Wenn Sie kein ShopNow-Konto angelegt haben, ignorieren Sie diese E-Mail.</p>`,
+        text: `Bitte bestätigen Sie, dass ${p.email} Ihre E-Mail-Adresse ist, mit diesem Link:\n\n${link}\n\nDer Link gilt einmal, bis ${until} (UTC). Wenn Sie kein ShopNow-Konto angelegt haben, ignorieren Sie diese E-Mail.`,
+        inbox: { title: 'E-Mail-Adresse bestätigen', body: `Bestätigen Sie ${p.email}.`, link: null },
+      },
+      ctx,
+    );
+  },
+};
+
+export const passwordReset: Template<EventData<typeof AuthPasswordResetRequestedV1>> = {
+  en: (p, ctx) => {
+    const link = ctx.links.resetPassword(p.token);
+    const until = formatInstant(p.expiresAt, ctx.locale);
+    return page(
+      {
+        language: 'en',
+        subject: 'Reset your ShopNow password',
+        body: html`<p>Someone asked to reset the password of the ShopNow account ${p.email}.</p>
+${button(link, 'Choose a new password')}
+<p>Or open this link: <a href="${link}">${link}</a></p>
+<p>The link works once, until ${until} (UTC). If it was not you, ignore this email: your password stays as it is.</p>`,
+        text: `Someone asked to reset the password of the ShopNow account ${p.email}. Choose a new password here:\n\n${link}\n\nThe link works once, until ${until} (UTC). If it was not you, ignore this email: your password stays as it is.`,
+        inbox: { title: 'Password reset requested', body: 'A password reset link was sent.', link: null },
+      },
+      ctx,
+    );
+  },
+  de: (p, ctx) => {
+    const link = ctx.links.resetPassword(p.token);
+    const until = formatInstant(p.expiresAt, ctx.locale);
+    return page(
+      {
+        language: 'de',
+        subject: 'Setzen Sie Ihr ShopNow-Passwort zurück',
+        body: html`<p>Jemand hat verlangt, das Passwort des ShopNow-Kontos ${p.email} zurückzusetzen.</p>
+${button(link, 'Neues Passwort wählen')}
+<p>Oder öffnen Sie diesen Link: <a href="${link}">${link}</a></p>
+<p>Der Link gilt einmal, bis ${until} (UTC). Waren Sie es nicht, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.</p>`,
+        text: `Jemand hat verlangt, das Passwort des ShopNow-Kontos ${p.email} zurückzusetzen. Wählen Sie hier ein neues Passwort:\n\n${link}\n\nDer Link gilt einmal, bis ${until} (UTC). Waren Sie es nicht, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.`,
+        inbox: { title: 'Passwort-Zurücksetzung angefordert', body: 'Ein Link wurde gesendet.', link: null },
+      },
+      ctx,
+    );
+  },
+};
+
+export const accountLocked: Template<EventData<typeof AuthAccountLockedV1>> = {
+  en: (p, ctx) => {
+    const until = formatInstant(p.lockedUntil, ctx.locale);
+    const reset = ctx.links.forgotPassword();
+    return page(
+      {
+        language: 'en',
+        subject: 'Your ShopNow account was locked',
+        body: html`<p>After ${p.failedAttempts} failed sign-in attempts, sign-ins to ${p.email} are blocked until ${until} (UTC).</p>
+<p>If these attempts were not yours, someone may be guessing your password: once the lock ends, choose a new one (<a href="${reset}">reset your password</a>).</p>`,
+        text: `After ${p.failedAttempts} failed sign-in attempts, sign-ins to ${p.email} are blocked until ${until} (UTC).\n\nIf these attempts were not yours, someone may be guessing your password: once the lock ends, choose a new one at ${reset}`,
+        inbox: { title: 'Account locked', body: `Sign-ins are blocked until ${until} (UTC).`, link: null },
+      },
+      ctx,
+    );
+  },
+};
+
+export const registrationRepeated: Template<EventData<typeof AuthRegistrationRepeatedV1>> = {
+  en: (p, ctx) => {
+    const reset = ctx.links.forgotPassword();
+    return page(
+      {
+        language: 'en',
+        subject: 'Someone tried to sign up with your email',
+        body: html`<p>Someone tried to create a ShopNow account with ${p.email}, which already has one: nothing was changed.</p>
+<p>If it was you, sign in instead, or <a href="${reset}">reset your password</a> if you forgot it. If it was not you, you need to do nothing.</p>`,
+        text: `Someone tried to create a ShopNow account with ${p.email}, which already has one: nothing was changed.\n\nIf it was you, sign in instead, or reset your password at ${reset} if you forgot it. If it was not you, you need to do nothing.`,
+        inbox: { title: 'Sign-up attempt', body: 'Someone tried to sign up with your email.', link: null },
+      },
+      ctx,
+    );
+  },
+};
+
+export const passwordChanged: Template<EventData<typeof AuthPasswordChangedV1>> = {
+  en: (p, ctx) => {
+    const how = p.via === 'reset' ? 'with a reset link' : 'from your account settings';
+    const reset = ctx.links.forgotPassword();
+    return page(
+      {
+        language: 'en',
+        subject: 'Your ShopNow password was changed',
+        body: html`<p>The password of ${p.email} was changed ${how}. Every device was signed out.</p>
+<p>If you did not do this, <a href="${reset}">reset your password</a> at once.</p>`,
+        text: `The password of ${p.email} was changed ${how}. Every device was signed out.\n\nIf you did not do this, reset your password at once: ${reset}`,
+        inbox: { title: 'Password changed', body: 'Your password was changed.', link: null },
+      },
+      ctx,
+    );
+  },
+};
