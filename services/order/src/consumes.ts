@@ -1,5 +1,6 @@
 // Every event the order service consumes, with its consumer group and handler: the one place to
-// look. Each is the checkout saga's answer from inventory or payment, fed to the saga
+// look. Each is the checkout saga's answer from inventory or payment, or shipping's news of the
+// parcel (dispatched → shipped, delivered → delivered), fed to the saga
 // (saga/checkout-saga.ts) inside the transaction that records the event in the inbox, so a
 // redelivered answer takes effect once. An answer the state machine refuses (late, repeated, for
 // an order already cancelled) changes nothing and is logged.
@@ -11,6 +12,8 @@ import {
   InventoryStockReservedV1,
   PaymentFailedV1,
   PaymentSucceededV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
 } from '@shopnow/contracts';
 import { consume } from '@shopnow/events';
 import type { OrderContext } from './context.ts';
@@ -19,11 +22,17 @@ import { advanceOrder } from './saga/checkout-saga.ts';
 
 /** The checkout saga's answers, in one group: one order's answers apply in one consumer's order. */
 const CHECKOUT = 'order.checkout';
+/** Shipping's steps of the order's parcel (picked up and out for delivery change nothing here). */
+const FULFILMENT = 'order.fulfilment';
 
 export function orderSubscriptions(ctx: OrderContext) {
   /** The saga input an event is, applied to the order it names. */
-  const answer = <C extends EventContract>(contract: C, toInput: (data: EventData<C>) => SagaInput) =>
-    consume(contract, CHECKOUT, async (event, tx) => {
+  const answer = <C extends EventContract>(
+    contract: C,
+    toInput: (data: EventData<C>) => SagaInput,
+    group: string = CHECKOUT,
+  ) =>
+    consume(contract, group, async (event, tx) => {
       const data = event.data as EventData<C> & { orderId: string };
       const input = toInput(data);
       const result = await advanceOrder(tx, ctx, data.orderId, input, {
@@ -37,7 +46,9 @@ export function orderSubscriptions(ctx: OrderContext) {
         );
       } else if (result.outcome === 'refused') {
         // A capture for an order cancelled meanwhile: payment refunds it (it saw order.cancelled.v1).
-        const level = input.kind === 'payment_succeeded' ? 'warn' : 'info';
+        // A dispatch for an order cancelled meanwhile: the cancel lost the race with the carrier.
+        const level =
+          input.kind === 'payment_succeeded' || result.order.status === 'cancelled' ? 'warn' : 'info';
         ctx.logger[level](
           { orderId: data.orderId, type: event.type, status: result.order.status },
           `answer ignored: ${result.why}`,
@@ -51,5 +62,7 @@ export function orderSubscriptions(ctx: OrderContext) {
     answer(InventoryReservationExpiredV1, () => ({ kind: 'reservation_expired' })),
     answer(PaymentSucceededV1, () => ({ kind: 'payment_succeeded' })),
     answer(PaymentFailedV1, (data) => ({ kind: 'payment_failed', reason: data.reason })),
+    answer(ShipmentDispatchedV1, () => ({ kind: 'shipment_dispatched' }), FULFILMENT),
+    answer(ShipmentDeliveredV1, () => ({ kind: 'shipment_delivered' }), FULFILMENT),
   ];
 }

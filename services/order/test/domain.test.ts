@@ -21,6 +21,8 @@ const INPUTS: SagaInput[] = [
   { kind: 'payment_succeeded' },
   { kind: 'payment_failed', reason: 'card_declined' },
   { kind: 'payment_timeout' },
+  { kind: 'shipment_dispatched' },
+  { kind: 'shipment_delivered' },
   { kind: 'customer_cancel' },
 ];
 
@@ -60,7 +62,13 @@ describe('order state machine', () => {
         reservation_expired: 'cancelled',
         customer_cancel: 'cancelled',
       },
-      confirmed: { customer_cancel: 'cancelled' },
+      confirmed: {
+        customer_cancel: 'cancelled',
+        shipment_dispatched: 'shipped',
+        shipment_delivered: 'delivered',
+      },
+      shipped: { shipment_delivered: 'delivered' },
+      delivered: {},
       cancelled: {},
     };
     for (const status of ORDER_STATUSES) {
@@ -106,6 +114,31 @@ describe('order state machine', () => {
     assert.equal(decide('cancelled', { kind: 'payment_succeeded' }).ok, false);
     assert.equal(decide('awaiting_payment', { kind: 'stock_reserved' }).ok, false);
     assert.equal(decide('confirmed', { kind: 'payment_succeeded' }).ok, false);
+  });
+
+  it('shipping moves a confirmed order on, refunding nothing; a cancel after dispatch says why', () => {
+    assert.deepEqual(decide('confirmed', { kind: 'shipment_dispatched' }), {
+      ok: true,
+      from: 'confirmed',
+      to: 'shipped',
+      reason: null,
+      refund: false,
+    });
+    assert.deepEqual(decide('shipped', { kind: 'shipment_delivered' }), {
+      ok: true,
+      from: 'shipped',
+      to: 'delivered',
+      reason: null,
+      refund: false,
+    });
+    const late = decide('shipped', { kind: 'customer_cancel' });
+    assert.equal(late.ok, false);
+    assert.match(late.ok ? '' : late.why, /shipped: its parcel is on its way/);
+    const done = decide('delivered', { kind: 'customer_cancel' });
+    assert.match(done.ok ? '' : done.why, /delivered: it can no longer be cancelled/);
+    // A dispatch heard after the cancel (the carrier won the race) changes nothing.
+    assert.equal(decide('cancelled', { kind: 'shipment_dispatched' }).ok, false);
+    assert.equal(decide('delivered', { kind: 'shipment_dispatched' }).ok, false);
   });
 
   it('waiting and cancellable statuses', () => {

@@ -1,15 +1,29 @@
-// The order's state machine: what the checkout saga and the customer may do to an order in each
-// status. Pure: the saga asks `decide` and applies the answer; anything not listed is refused.
+// The order's state machine: what the checkout saga, the shipping events and the customer may do
+// to an order in each status. Pure: the saga asks `decide` and applies the answer; anything not
+// listed is refused.
 //
-//   pending ──stock_reserved──▶ awaiting_payment ──payment_succeeded──▶ confirmed
-//      │                              │                                    │
-//      └── stock_rejected, stock_timeout, reservation_expired,             │
-//          payment_failed, payment_timeout, customer_cancel ──▶ cancelled ◀┘ customer_cancel (refund)
+//   pending ──stock_reserved──▶ awaiting_payment ──payment_succeeded──▶ confirmed ──shipment_dispatched──▶ shipped
+//      │                              │                                    │    │                              │
+//      └── stock_rejected, stock_timeout, reservation_expired,             │    └──shipment_delivered──▶ delivered ◀┘
+//          payment_failed, payment_timeout, customer_cancel ──▶ cancelled ◀┘         shipment_delivered
+//                                                           customer_cancel (refund)
+//
+// A confirmed order may still be cancelled (refunded) while its parcel has not left: shipping stops
+// the shipment on order.cancelled.v1. Once shipping reports the dispatch (shipped) or the delivery,
+// a cancel is refused. shipment_delivered also moves a confirmed order, in case the delivery is
+// handled before the dispatch (the two are separate events).
 
-export const ORDER_STATUSES = ['pending', 'awaiting_payment', 'confirmed', 'cancelled'] as const;
+export const ORDER_STATUSES = [
+  'pending',
+  'awaiting_payment',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** What can happen to an order: the saga's answers and timeouts, and the customer. */
+/** What can happen to an order: the saga's answers and timeouts, shipping, and the customer. */
 export type SagaInput =
   | { kind: 'stock_reserved' }
   | { kind: 'stock_rejected'; reason: string }
@@ -18,6 +32,8 @@ export type SagaInput =
   | { kind: 'payment_succeeded' }
   | { kind: 'payment_failed'; reason: string }
   | { kind: 'payment_timeout' }
+  | { kind: 'shipment_dispatched' }
+  | { kind: 'shipment_delivered' }
   | { kind: 'customer_cancel' };
 export type SagaInputKind = SagaInput['kind'];
 
@@ -37,8 +53,14 @@ const MOVES: Record<OrderStatus, Partial<Record<SagaInputKind, OrderStatus>>> = 
     reservation_expired: 'cancelled',
     customer_cancel: 'cancelled',
   },
-  // Before shipping (which does not exist yet) a confirmed order may still be cancelled: refunded.
-  confirmed: { customer_cancel: 'cancelled' },
+  // Before its parcel leaves a confirmed order may still be cancelled: refunded.
+  confirmed: {
+    customer_cancel: 'cancelled',
+    shipment_dispatched: 'shipped',
+    shipment_delivered: 'delivered',
+  },
+  shipped: { shipment_delivered: 'delivered' },
+  delivered: {},
   cancelled: {},
 };
 
@@ -67,14 +89,22 @@ export type Decision =
     }
   | { ok: false; from: OrderStatus; why: string };
 
+/** Why a customer cannot cancel in `status`, in words for the customer. */
+const CANCEL_REFUSALS: Partial<Record<OrderStatus, string>> = {
+  shipped: 'The order has shipped: its parcel is on its way and can no longer be stopped',
+  delivered: 'The order has been delivered: it can no longer be cancelled',
+  cancelled: 'The order is cancelled already',
+};
+
 /** Whether `input` moves an order in `status`, and where to. */
 export function decide(status: OrderStatus, input: SagaInput): Decision {
   const to = MOVES[status][input.kind];
   if (to === undefined) {
+    const refusal = input.kind === 'customer_cancel' ? CANCEL_REFUSALS[status] : undefined;
     return {
       ok: false,
       from: status,
-      why: `${input.kind.replaceAll('_', ' ')} is not possible when ${status}`,
+      why: refusal ?? `${input.kind.replaceAll('_', ' ')} is not possible when ${status}`,
     };
   }
   const cancels = to === 'cancelled';
@@ -92,7 +122,7 @@ export function isWaiting(status: OrderStatus): boolean {
   return status === 'pending' || status === 'awaiting_payment';
 }
 
-/** What the customer may still do: cancel before shipping. */
+/** What the customer may still do: cancel before the parcel leaves. */
 export function isCancellable(status: OrderStatus): boolean {
   return MOVES[status].customer_cancel !== undefined;
 }

@@ -7,6 +7,8 @@ import {
   orderEvents,
   PaymentFailedV1,
   PaymentSucceededV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
 } from '@shopnow/contracts';
 
 export const orderCatalog = new EventCatalog([
@@ -16,4 +18,6 @@ export const orderCatalog = new EventCatalog([
   InventoryReservationExpiredV1,
   PaymentSucceededV1,
   PaymentFailedV1,
+  ShipmentDispatchedV1,
+  ShipmentDeliveredV1,
 ]);

@@ -132,8 +132,10 @@ export function registerOrderRoutes(app: App, deps: RouteDeps): void {
       '/orders/:id/cancel',
       {
         schema: {
-          summary: 'Cancel an order before it ships (a paid order is refunded)',
-          description: '409 order.not_cancellable once it is cancelled already.',
+          summary: 'Cancel an order before its parcel leaves (a paid order is refunded)',
+          description:
+            'Allowed while pending, awaiting payment or confirmed (shipping then stops the shipment). ' +
+            '409 order.not_cancellable once shipped, delivered or cancelled; the detail says why.',
           tags: TAGS,
           params: OrderParams,
           querystring: NoQuery,
@@ -164,7 +166,7 @@ export function registerOrderRoutes(app: App, deps: RouteDeps): void {
             );
             if (result.outcome === 'unknown_order') throw orderNotFound(id);
             if (result.outcome === 'refused') {
-              throw new AppError(orderErrors['order.not_cancellable'], `The order is ${result.order.status}`);
+              throw new AppError(orderErrors['order.not_cancellable'], result.why);
             }
             return {
               status: 200,

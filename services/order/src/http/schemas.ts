@@ -15,6 +15,8 @@ const Status = Type.Union([
   Type.Literal('pending'),
   Type.Literal('awaiting_payment'),
   Type.Literal('confirmed'),
+  Type.Literal('shipped'),
+  Type.Literal('delivered'),
   Type.Literal('cancelled'),
 ]);
 const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' });

@@ -14,7 +14,9 @@
 // (POST /orders/:id/cancel). Whatever cancels the order compensates every step done so far with
 // ONE event, order.cancelled.v1: inventory and payment each undo their own part of it (a no-op
 // when they hold nothing), so a compensation never depends on knowing how far the others got.
-// (*) a confirmed order may still be cancelled by the customer before shipping: refunded.
+// (*) a confirmed order may still be cancelled by the customer until shipping reports the parcel
+// dispatched: refunded. After the saga, shipping's events move it on (consumes.ts): dispatched →
+// shipped, delivered → delivered; those moves only record and tell, they publish nothing.
 //
 // Every function runs inside the caller's transaction (an inbox transaction for events), with the
 // order row locked: the change, its timeline entry, the events it publishes and the status
@@ -190,7 +192,7 @@ export async function advanceLocked(
     eventId: cause.eventId ?? null,
   });
   if (next !== undefined) await next.forward(tx, ctx, moved);
-  else await compensate(tx, ctx, moved);
+  else if (moved.status === 'cancelled') await compensate(tx, ctx, moved);
   await tell(tx, moved);
   return { outcome: 'moved', order: moved, from: order.status };
 }
