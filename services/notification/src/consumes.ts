@@ -14,16 +14,22 @@ import {
   OrderConfirmedV1,
   OrderPlacedV1,
   PaymentRefundedV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
+  ShipmentScheduledV1,
 } from '@shopnow/contracts';
 import { consume } from '@shopnow/events';
 import { enqueue } from './intake/enqueue.ts';
 import { orderMessage, refundMessage } from './intake/orders.ts';
+import { shipmentMessage } from './intake/shipping.ts';
 import { upsertRecipient } from './store/recipients.ts';
 
 /** Account messages and the userId → email projection. */
 const ACCOUNT = 'notification.account';
 /** Order messages (placed, confirmed, cancelled, refunded). */
 const ORDERS = 'notification.orders';
+/** Shipping messages (scheduled, dispatched, delivered). */
+const SHIPPING = 'notification.shipping';
 
 export function notificationSubscriptions() {
   return [
@@ -58,5 +64,8 @@ export function notificationSubscriptions() {
     consume(OrderConfirmedV1, ORDERS, (event, tx) => orderMessage(tx, event, 'order_confirmed')),
     consume(OrderCancelledV1, ORDERS, (event, tx) => orderMessage(tx, event, 'order_cancelled')),
     consume(PaymentRefundedV1, ORDERS, (event, tx) => refundMessage(tx, event)),
+    consume(ShipmentScheduledV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_scheduled')),
+    consume(ShipmentDispatchedV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_dispatched')),
+    consume(ShipmentDeliveredV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_delivered')),
   ];
 }

@@ -9,6 +9,10 @@ import {
   AuthUserRegisteredV1,
   OrderCancelledV1,
   OrderConfirmedV1,
+  PaymentRefundedV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
+  ShipmentScheduledV1,
 } from '@shopnow/contracts';
 import {
   asAdmin,
@@ -172,6 +176,63 @@ describe('inbox', () => {
       ['order_cancelled'],
     );
     assert.match(items[0].body, /payment was declined/);
+  });
+  it("a shipment's steps and a refund follow the order into the inbox, each once", async () => {
+    const { user, orders, headers } = await customerWithOrders(1);
+    const orderId = (orders[0] as { orderId: string }).orderId;
+    const shipment = { shipmentId: randomUUID(), orderId, userId: user.userId, trackingNumber: 'SN12345678' };
+    const berlin = { city: 'Berlin', country: 'DE' };
+    const now = () => new Date().toISOString();
+    await deliver(f, ShipmentScheduledV1, shipment.shipmentId, {
+      ...shipment,
+      carrier: 'parcelpost',
+      serviceLevel: 'standard',
+      estimatedDelivery: '2030-01-03',
+      destination: { city: 'Springfield', country: 'DE' },
+      scheduledAt: now(),
+    });
+    const dispatched = { ...shipment, location: berlin, dispatchedAt: now() };
+    await deliver(f, ShipmentDispatchedV1, shipment.shipmentId, dispatched);
+    await deliver(f, ShipmentDispatchedV1, shipment.shipmentId, dispatched); // the producer again: no second message
+    await deliver(f, ShipmentDeliveredV1, shipment.shipmentId, {
+      ...shipment,
+      location: berlin,
+      deliveredAt: now(),
+    });
+    await deliver(f, OrderCancelledV1, orderId, {
+      orderId,
+      userId: user.userId,
+      reason: 'customer_request',
+      refunded: true,
+      cancelledAt: now(),
+    });
+    await deliver(f, PaymentRefundedV1, orderId, {
+      orderId,
+      paymentId: randomUUID(),
+      refundId: 're_123',
+      amount: { amountMinor: 4544, currency: 'EUR' },
+      refundedAt: now(),
+    });
+    await eventually('all in the inbox', async () => {
+      const { rows } = await f.pool.query('SELECT count(*)::int AS n FROM inbox_items WHERE user_id = $1', [
+        user.userId,
+      ]);
+      return rows[0].n === 6;
+    });
+    const items = (await f.app.inject({ method: 'GET', url: '/inbox', headers })).json().items;
+    assert.deepEqual(
+      items.map((i: { kind: string }) => i.kind),
+      [
+        'order_refunded',
+        'order_cancelled',
+        'shipment_delivered',
+        'shipment_dispatched',
+        'shipment_scheduled',
+        'order_confirmed',
+      ],
+    );
+    assert.equal(items[4].link, 'https://shop.example/track/SN12345678');
+    assert.match(items[0].body, /€45.44 refunded/);
   });
 });
 

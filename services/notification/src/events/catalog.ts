@@ -12,6 +12,9 @@ import {
   OrderConfirmedV1,
   OrderPlacedV1,
   PaymentRefundedV1,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
+  ShipmentScheduledV1,
 } from '@shopnow/contracts';
 
 export const notificationCatalog = new EventCatalog([
@@ -26,4 +29,7 @@ export const notificationCatalog = new EventCatalog([
   OrderConfirmedV1,
   OrderCancelledV1,
   PaymentRefundedV1,
+  ShipmentScheduledV1,
+  ShipmentDispatchedV1,
+  ShipmentDeliveredV1,
 ]);

@@ -1,24 +1,17 @@
 // Shipping messages: scheduled (carrier, tracking number, expected day), dispatched, delivered.
 // They carry the public tracking link; the parcel's place is city-level, as the events give it.
+import type {
+  EventData,
+  ShipmentDeliveredV1,
+  ShipmentDispatchedV1,
+  ShipmentScheduledV1,
+} from '@shopnow/contracts';
 import { html } from '../domain/escape.ts';
 import { formatDay, formatInstant, orderNumber } from '../domain/format.ts';
 import { button, page } from './layout.ts';
 import type { Template } from './types.ts';
 
-/** What the shipping.* events carry that the messages use. */
-interface ShipmentParams {
-  shipmentId: string;
-  orderId: string;
-  trackingNumber: string;
-}
-interface Place {
-  city: string;
-  country: string;
-}
-
-export const shipmentScheduled: Template<
-  ShipmentParams & { carrier: string; serviceLevel: string; estimatedDelivery: string; destination: Place }
-> = {
+export const shipmentScheduled: Template<EventData<typeof ShipmentScheduledV1>> = {
   en: (p, ctx) => {
     const number = orderNumber(p.orderId);
     const track = ctx.links.tracking(p.trackingNumber);
@@ -38,7 +31,7 @@ ${button(track, 'Track your parcel')}`,
   },
 };
 
-export const shipmentDispatched: Template<ShipmentParams & { location: Place; dispatchedAt: string }> = {
+export const shipmentDispatched: Template<EventData<typeof ShipmentDispatchedV1>> = {
   en: (p, ctx) => {
     const number = orderNumber(p.orderId);
     const track = ctx.links.tracking(p.trackingNumber);
@@ -60,7 +53,7 @@ ${button(track, 'Track your parcel')}`,
   },
 };
 
-export const shipmentDelivered: Template<ShipmentParams & { location: Place; deliveredAt: string }> = {
+export const shipmentDelivered: Template<EventData<typeof ShipmentDeliveredV1>> = {
   en: (p, ctx) => {
     const number = orderNumber(p.orderId);
     const link = ctx.links.order(p.orderId);
