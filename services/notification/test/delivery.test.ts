@@ -20,6 +20,7 @@ import {
   type Fixture,
   messagesOf,
   orderConfirmed,
+  publishOnBus,
   registered,
   startNotification,
 } from './helpers.ts';
@@ -284,6 +285,46 @@ describe('account messages', () => {
     await eventually('received', async () => smtp.to(user.email).length === 1);
     const mail = smtp.to(user.email)[0] as TestSmtp['received'][number];
     assert.ok(mail.content.includes(`https://shop.example/reset-password?token=${token}`));
+  });
+});
+
+describe('replicas', () => {
+  it('three instances sending side by side send each email once', async () => {
+    const burstSmtp = await startSmtp();
+    const first = await startNotification({ SMTP_URL: burstSmtp.url, NOTIFICATION_BATCH_SIZE: 3 });
+    try {
+      await first.replica({ SMTP_URL: burstSmtp.url, NOTIFICATION_BATCH_SIZE: 3 });
+      await first.replica({ SMTP_URL: burstSmtp.url, NOTIFICATION_BATCH_SIZE: 3 });
+      const users = [];
+      for (let i = 0; i < 30; i++) {
+        const user = registered();
+        users.push(user);
+        await publishOnBus(first.bus, AuthUserRegisteredV1, user.userId, user, undefined, 'auth');
+      }
+      await eventually('every recipient is known', async () => {
+        const { rows } = await first.pool.query('SELECT count(*)::int AS n FROM recipients');
+        return rows[0].n === 30;
+      });
+      await Promise.all(
+        users.map((u) => publishOnBus(first.bus, OrderPlacedV1, randomUUID(), placed(u.userId))),
+      );
+      await eventually(
+        'all sent',
+        async () => {
+          const { rows } = await first.pool.query(
+            `SELECT count(*)::int AS n FROM messages WHERE status = 'sent'`,
+          );
+          return rows[0].n === 30;
+        },
+        30_000,
+      );
+      await sleep(300);
+      assert.equal(burstSmtp.received.length, 30);
+      assert.equal(new Set(burstSmtp.received.map((m) => m.messageId)).size, 30, 'no email twice');
+    } finally {
+      await first.close();
+      await burstSmtp.stop();
+    }
   });
 });
 

@@ -96,7 +96,45 @@ export interface Fixture {
   profile: ProfileStandIn;
   /** A transport on the app's bus, started: publishes what the other services would. */
   bus: Transport;
+  /** Another instance of the service on the same database and bus (a replica). */
+  replica(config?: Partial<NotificationAppConfig>): Promise<App>;
   close(): Promise<void>;
+}
+
+interface Shared {
+  pool: pg.Pool;
+  busUrl: string;
+  issuer: TestTokenIssuer;
+  profile: ProfileStandIn;
+  serviceBearer: string;
+}
+
+async function appOn(shared: Shared, config: Partial<NotificationAppConfig>): Promise<App> {
+  const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  const app = await buildApp({
+    config: {
+      ...tokens,
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT_BYTES: 65_536,
+      SMTP_FROM: 'ShopNow <no-reply@shopnow.test>',
+      DEV_MAILBOX: true,
+      WEB_BASE_URL: 'https://shop.example',
+      ...FAST,
+      ...config,
+    },
+    db: shared.pool,
+    discovery: new StaticDiscovery(`profile=${shared.profile.url}`),
+    serviceAuthorization: async () => shared.serviceBearer,
+    transport: createPostgresTransport({ connectionString: shared.busUrl }),
+    identity: createIdentity({
+      service: 'notification',
+      config: tokens,
+      keys: shared.issuer.keys,
+      revocations: shared.issuer.revocations,
+    }),
+  });
+  await app.ready();
+  return app;
 }
 
 export async function startNotification(config: Partial<NotificationAppConfig> = {}): Promise<Fixture> {
@@ -107,40 +145,25 @@ export async function startNotification(config: Partial<NotificationAppConfig> =
   const profile = await startProfileStandIn(serviceBearer);
   try {
     await migrateNotification(db.pool);
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
-    const app = await buildApp({
-      config: {
-        ...tokens,
-        LOG_LEVEL: 'silent',
-        BODY_LIMIT_BYTES: 65_536,
-        SMTP_FROM: 'ShopNow <no-reply@shopnow.test>',
-        DEV_MAILBOX: true,
-        WEB_BASE_URL: 'https://shop.example',
-        ...FAST,
-        ...config,
-      },
-      db: db.pool,
-      discovery: new StaticDiscovery(`profile=${profile.url}`),
-      serviceAuthorization: async () => serviceBearer,
-      transport: createPostgresTransport({ connectionString: busDb.url }),
-      identity: createIdentity({
-        service: 'notification',
-        config: tokens,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
-    });
-    await app.ready();
+    const shared: Shared = { pool: db.pool, busUrl: busDb.url, issuer, profile, serviceBearer };
+    const app = await appOn(shared, config);
     const bus = createPostgresTransport({ connectionString: busDb.url });
     await bus.start();
+    const replicas: App[] = [];
     return {
       app,
       pool: db.pool,
       issuer,
       profile,
       bus,
+      async replica(replicaConfig = {}) {
+        const replica = await appOn(shared, { ...config, ...replicaConfig });
+        replicas.push(replica);
+        return replica;
+      },
       close: async () => {
         await bus.close();
+        for (const replica of replicas) await replica.close();
         await app.close();
         await profile.close();
         await db.drop();

@@ -54,15 +54,20 @@ export async function prepareMessage(
         ...rendered.inbox,
       });
     }
-    return markPrepared(tx, m.id, {
-      toEmail,
-      locale,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
-      status,
-      skipReason: plan.email ? undefined : 'email_not_in_channels',
-    });
+    return markPrepared(
+      tx,
+      m.id,
+      {
+        toEmail,
+        locale,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        status,
+        skipReason: plan.email ? undefined : 'email_not_in_channels',
+      },
+      ctx.settings.leaseMs,
+    );
   });
   if (status !== 'queued') ctx.metrics.messages.inc({ kind: m.kind, outcome: status });
   return status === 'queued' ? prepared : undefined;

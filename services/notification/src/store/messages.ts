@@ -123,13 +123,22 @@ export interface Prepared {
   skipReason?: string | undefined;
 }
 
-export async function markPrepared(db: Queryable, id: string, p: Prepared): Promise<Message> {
+/**
+ * Records the rendering. A queued message stays leased for `leaseMs`: the sender that prepared it
+ * sends it at once, and no other may take it meanwhile (only if that sender dies).
+ */
+export async function markPrepared(
+  db: Queryable,
+  id: string,
+  p: Prepared,
+  leaseMs: number,
+): Promise<Message> {
   const { rows } = await db.query<Message>(
     `UPDATE messages SET to_email = $2, locale = $3, subject = $4, html = $5, text_body = $6, status = $7,
-       skip_reason = $8, next_attempt_at = CASE WHEN $7 = 'queued' THEN now() END, last_error = NULL, attempts = 0,
+       skip_reason = $8, next_attempt_at = CASE WHEN $7 = 'queued' THEN now() + make_interval(secs => $9::float8 / 1000) END, last_error = NULL, attempts = 0,
        updated_at = now()
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, p.toEmail, p.locale, p.subject, p.html, p.text, p.status, p.skipReason ?? null],
+    [id, p.toEmail, p.locale, p.subject, p.html, p.text, p.status, p.skipReason ?? null, leaseMs],
   );
   return rows[0] as Message;
 }
