@@ -1,7 +1,8 @@
 // The running app's consumers over the real bus (postgres transport): the catalog's
 // product.created.v1 makes a stock row with NEW_SKU_STOCK units and product.updated.v1 follows the
 // SKU and whether it is on sale; order.placed.v1 → stock_reserved in the outbox, and a redelivery
-// of the same event takes effect once; confirmed and cancelled move the counts.
+// of the same event takes effect once; confirmed and cancelled move the counts, and a confirmed
+// order's cancellation, delivered twice, returns its units once.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -47,6 +48,29 @@ const product = (sku: string, productId = randomUUID(), active = true) => ({
   category: 'audio',
   price: { amountMinor: 1000, currency: 'USD' },
   active,
+});
+
+/** The order.confirmed.v1 data of a placed `order`. */
+const confirmedOf = (order: ReturnType<typeof orderPlaced>) => ({
+  orderId: order.orderId,
+  userId: order.userId,
+  lines: order.lines,
+  subtotal: order.subtotal,
+  shipping: order.shipping,
+  tax: order.tax,
+  total: order.total,
+  shippingAddress: {
+    recipientName: 'Ada Lovelace',
+    line1: '10 Downing Street',
+    line2: null,
+    city: 'London',
+    region: null,
+    postalCode: 'SW1A 2AA',
+    country: 'GB',
+    phone: null,
+  },
+  confirmedAt: new Date().toISOString(),
+  cartId: null,
 });
 
 async function deliver(
@@ -108,27 +132,7 @@ describe('order events', () => {
     assert.equal(answers.length, 1);
     assert.deepEqual(answers[0]?.lines, [{ sku: 'EVT-010', quantity: 3 }]);
 
-    await deliver(OrderConfirmedV1, 'order', order.orderId, {
-      orderId: order.orderId,
-      userId: order.userId,
-      lines: order.lines,
-      subtotal: order.subtotal,
-      shipping: order.shipping,
-      tax: order.tax,
-      total: order.total,
-      shippingAddress: {
-        recipientName: 'Ada Lovelace',
-        line1: '10 Downing Street',
-        line2: null,
-        city: 'London',
-        region: null,
-        postalCode: 'SW1A 2AA',
-        country: 'GB',
-        phone: null,
-      },
-      confirmedAt: new Date().toISOString(),
-      cartId: null,
-    });
+    await deliver(OrderConfirmedV1, 'order', order.orderId, confirmedOf(order));
     assert.deepEqual(await countsOf(f.pool, 'EVT-010'), { available: 97, reserved: 0, sold: 3 });
   });
 
@@ -156,6 +160,36 @@ describe('order events', () => {
       cancelledAt: new Date().toISOString(),
     });
     assert.deepEqual(await countsOf(f.pool, 'EVT-011'), { available: 100, reserved: 0, sold: 0 });
+    await assertInvariant(f.pool);
+  });
+
+  it('order.cancelled.v1 after order.confirmed.v1 returns the sold units once, however often it is delivered', async () => {
+    const p = product('EVT-012');
+    await deliver(ProductCreatedV1, 'product', p.productId, p);
+    const order = orderPlaced([['EVT-012', 4]]);
+    await deliver(OrderPlacedV1, 'order', order.orderId, order);
+    await deliver(OrderConfirmedV1, 'order', order.orderId, confirmedOf(order));
+    assert.deepEqual(await countsOf(f.pool, 'EVT-012'), { available: 96, reserved: 0, sold: 4 });
+
+    const cancelled = {
+      orderId: order.orderId,
+      userId: order.userId,
+      reason: 'customer_request',
+      refunded: true,
+      cancelledAt: new Date().toISOString(),
+    };
+    const eventId = await deliver(OrderCancelledV1, 'order', order.orderId, cancelled);
+    // The same event again (the inbox drops it), and another cancellation event for the order.
+    await publishOnBus(bus, OrderCancelledV1, 'order', order.orderId, cancelled, eventId);
+    await deliver(OrderCancelledV1, 'order', order.orderId, cancelled);
+    await f.busIdle();
+    assert.deepEqual(await countsOf(f.pool, 'EVT-012'), { available: 100, reserved: 0, sold: 0 });
+    const { rows } = await f.pool.query(
+      `SELECT kind, delta_available, delta_sold, reason FROM stock_movements WHERE sku = 'EVT-012' AND kind = 'return'`,
+    );
+    assert.deepEqual(rows, [
+      { kind: 'return', delta_available: 4, delta_sold: -4, reason: 'customer_request' },
+    ]);
     await assertInvariant(f.pool);
   });
 });

@@ -94,7 +94,7 @@ export async function published<C extends EventContract>(
 /**
  * The stock invariant, for every SKU: the ledger explains each count; available + reserved + sold
  * equals what was supplied (initial, restocks, adjustments); reserved equals what active
- * reservations hold.
+ * reservations hold; sold equals what orders that stayed paid (committed reservations) bought.
  */
 export async function assertInvariant(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query(
@@ -105,7 +105,9 @@ export async function assertInvariant(pool: pg.Pool): Promise<void> {
             coalesce(sum(m.delta_available) FILTER (WHERE m.kind IN ('initial', 'restock', 'adjustment')), 0)::int
               AS supplied,
             (SELECT coalesce(sum(l.quantity), 0)::int FROM reservation_lines l
-               JOIN reservations r USING (order_id) WHERE r.status = 'active' AND l.sku = s.sku) AS held
+               JOIN reservations r USING (order_id) WHERE r.status = 'active' AND l.sku = s.sku) AS held,
+            (SELECT coalesce(sum(l.quantity), 0)::int FROM reservation_lines l
+               JOIN reservations r USING (order_id) WHERE r.status = 'committed' AND l.sku = s.sku) AS bought
      FROM stock s LEFT JOIN stock_movements m USING (sku)
      GROUP BY s.sku`,
   );
@@ -115,6 +117,7 @@ export async function assertInvariant(pool: pg.Pool): Promise<void> {
     assert.equal(r.sold, r.ledger_sold, `${r.sku}: sold vs ledger`);
     assert.equal(r.available + r.reserved + r.sold, r.supplied, `${r.sku}: available + reserved + sold`);
     assert.equal(r.reserved, r.held, `${r.sku}: reserved vs active reservations`);
+    assert.equal(r.sold, r.bought, `${r.sku}: sold vs committed reservations`);
   }
 }
 

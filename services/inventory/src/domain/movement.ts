@@ -8,7 +8,8 @@ export type MovementKind =
   | 'reservation'
   | 'release'
   | 'commit'
-  | 'expiry';
+  | 'expiry'
+  | 'return';
 
 export interface Movement {
   sku: string;
@@ -52,5 +53,15 @@ export const sell = ({ sku, quantity }: Line, from: 'reserved' | 'available', ct
   available: from === 'available' ? -quantity : 0,
   reserved: from === 'reserved' ? -quantity : 0,
   sold: quantity,
+  ...ctx,
+});
+
+/** sold → available: a confirmed order cancelled before its parcel left gives its units back. */
+export const giveBack = ({ sku, quantity }: Line, ctx: Context): Movement => ({
+  sku,
+  kind: 'return',
+  available: quantity,
+  reserved: 0,
+  sold: -quantity,
   ...ctx,
 });

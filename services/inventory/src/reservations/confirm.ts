@@ -1,10 +1,13 @@
 // order.confirmed.v1 → the reservation's units are sold (reserved → sold).
 //
-// A confirmation after the reservation was given back (expired, or released): the order service
-// cancels on reservation_expired first, so this means the saga raced the sweeper. The units are
-// sold anyway when every line can still be taken from available (the customer paid); otherwise it
-// fails loudly: an error log and a retried, then dead-lettered event an operator can replay after
-// restocking. It never oversells.
+// The order was cancelled first (its reservation released or returned): the order service never
+// confirms a cancelled order, so this confirmation was delivered after the cancellation that
+// followed it. Nothing is sold (the units belong to available): `already_cancelled`.
+//
+// A confirmation after the sweeper gave the reservation back (expired, and no cancellation yet):
+// the saga raced the sweeper. The units are sold anyway when every line can still be taken from
+// available (the customer paid); otherwise it fails loudly: an error log and a retried, then
+// dead-lettered event an operator can replay after restocking. It never oversells.
 import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { sell } from '../domain/movement.ts';
@@ -14,7 +17,7 @@ import { applyMovements } from '../store/movements.ts';
 import { findReservation, reservationLines, updateReservation } from '../store/reservations.ts';
 import { lockStock } from '../store/stock.ts';
 
-export type ConfirmOutcome = 'committed' | 'committed_late' | 'already_committed';
+export type ConfirmOutcome = 'committed' | 'committed_late' | 'already_committed' | 'already_cancelled';
 
 const ACTOR = 'event:order.confirmed.v1';
 
@@ -33,11 +36,19 @@ export async function confirmReservation(
   const reservation = await findReservation(tx, orderId, { forUpdate: true });
   if (reservation === undefined) throw new ConfirmationRefused(orderId, 'inventory never reserved it');
   if (reservation.status === 'committed') return 'already_committed';
+  if (reservation.status === 'released' || reservation.status === 'returned') {
+    // Also a tombstone (cancelled before it was placed here): the order is dead either way.
+    ctx.logger.warn(
+      { orderId, status: reservation.status },
+      'confirmation of an order already cancelled: nothing sold',
+    );
+    return 'already_cancelled';
+  }
   if (reservation.status === 'rejected')
     throw new ConfirmationRefused(orderId, 'its reservation was rejected');
 
   const lines = await reservationLines(tx, orderId);
-  if (lines.length === 0) throw new ConfirmationRefused(orderId, 'it was cancelled before it was reserved');
+  if (lines.length === 0) throw new ConfirmationRefused(orderId, 'its reservation holds no lines');
   const levels = await lockStock(
     tx,
     lines.map((line) => line.sku),

@@ -3,7 +3,14 @@
 import type { SkuQuantity } from '../domain/reservation-plan.ts';
 import type { Queryable } from './db.ts';
 
-export type ReservationStatus = 'active' | 'committed' | 'released' | 'expired' | 'rejected';
+export type ReservationStatus =
+  | 'active'
+  | 'committed'
+  | 'released'
+  | 'expired'
+  | 'rejected'
+  /** Committed, then cancelled: its sold units went back to available. */
+  | 'returned';
 
 export interface Reservation {
   orderId: string;
@@ -51,22 +58,34 @@ export async function findReservation(
   return rows[0];
 }
 
+/**
+ * Sets the reservation's status (and reason/answer when given). With `from`, only a reservation
+ * still in that status changes: resolves to false when it was not (a conditional update, so a
+ * caller never moves a reservation out of a status it no longer has).
+ */
 export async function updateReservation(
   db: Queryable,
   orderId: string,
-  change: { status: ReservationStatus; reason?: string | null; answer?: Record<string, unknown> },
-): Promise<void> {
-  await db.query(
+  change: {
+    status: ReservationStatus;
+    from?: ReservationStatus;
+    reason?: string | null;
+    answer?: Record<string, unknown>;
+  },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE reservations
      SET status = $2, reason = coalesce($3, reason), answer = coalesce($4::jsonb, answer), updated_at = now()
-     WHERE order_id = $1`,
+     WHERE order_id = $1 AND ($5::text IS NULL OR status = $5)`,
     [
       orderId,
       change.status,
       change.reason ?? null,
       change.answer === undefined ? null : JSON.stringify(change.answer),
+      change.from ?? null,
     ],
   );
+  return rowCount === 1;
 }
 
 export async function insertReservationLines(
