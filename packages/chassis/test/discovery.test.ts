@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDiscovery } from '../src/discovery/create-discovery.ts';
@@ -190,12 +192,183 @@ describe('registerInstance', () => {
     }
   });
 
-  test('the first registration must succeed', async () => {
+  test('the first registration must succeed: three failed tries, each logged, fail it', async () => {
+    const warnings: Array<{ attempt: number; timeoutMs: number }> = [];
     registry.failWith = 503;
+    registry.log.length = 0;
     try {
-      await assert.rejects(registerInstance(options()), /registry answered 503/);
+      await assert.rejects(
+        registerInstance({
+          ...options(),
+          retryPauseMs: 10,
+          logger: {
+            info() {},
+            warn: (fields: { attempt: number; timeoutMs: number }) => warnings.push(fields),
+          },
+        }),
+        /registry answered 503/,
+      );
     } finally {
       registry.failWith = undefined;
+    }
+    assert.equal(registry.log.filter((line) => line.startsWith('PUT')).length, 3);
+    assert.deepEqual(
+      warnings.map((w) => [w.attempt, w.timeoutMs]),
+      [
+        [1, 2_000],
+        [2, 4_000],
+        [3, 8_000],
+      ],
+    );
+    await sleep(150);
+    assert.equal(registry.log.length, 3, 'no heartbeat after a failed start');
+  });
+});
+
+/**
+ * A registry under load: a real HTTP server whose answer to the nth PUT (a registration) is
+ * `lateMs(n)` late, and whose first `drop` PUTs lose their connection unanswered. Counts the PUTs.
+ */
+async function startSlowRegistry(behaviour: { lateMs?: (put: number) => number; drop?: number }) {
+  const registered = new Set<string>();
+  let puts = 0;
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    for await (const _ of req); // the body
+    if (req.method !== 'PUT') {
+      res.writeHead(204).end();
+      return;
+    }
+    puts += 1;
+    if (puts <= (behaviour.drop ?? 0)) {
+      req.socket.destroy();
+      return;
+    }
+    await sleep(behaviour.lateMs?.(puts) ?? 0);
+    registered.add(req.url ?? '');
+    if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    registered,
+    puts: () => puts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('registerInstance against a slow registry', () => {
+  const instance = (registryUrl: string) => ({
+    registryUrl,
+    service: 'product',
+    instanceId: 'product-1',
+    url: 'http://127.0.0.1:4110',
+    ttlMs: 3_000,
+  });
+  const INSTANCE_PATH = '/registry/services/product/instances/product-1';
+  const warningsOf = (warnings: Array<{ attempt: number; timeoutMs: number }>) =>
+    warnings.map((w) => [w.attempt, w.timeoutMs]);
+
+  test('a registry slower than the first budget is waited for by the next, longer one', async () => {
+    // Every answer takes 150 ms: 100 ms is too short, 200 ms is enough.
+    const slow = await startSlowRegistry({ lateMs: () => 150 });
+    const warnings: Array<{ attempt: number; timeoutMs: number }> = [];
+    try {
+      const registration = await registerInstance({
+        ...instance(slow.url),
+        firstAttemptTimeoutsMs: [100, 200, 400],
+        retryPauseMs: 10,
+        logger: {
+          info() {},
+          warn: (fields: { attempt: number; timeoutMs: number }) => warnings.push(fields),
+        },
+      });
+      await registration.stop();
+      assert.equal(slow.puts(), 2);
+      assert.deepEqual(warningsOf(warnings), [[1, 100]]);
+      assert.ok(slow.registered.has(INSTANCE_PATH));
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('first attempts whose connection drops are tried again', async () => {
+    const flaky = await startSlowRegistry({ drop: 2 });
+    const warnings: Array<{ attempt: number; timeoutMs: number }> = [];
+    try {
+      const registration = await registerInstance({
+        ...instance(flaky.url),
+        firstAttemptTimeoutsMs: [100, 200, 400],
+        retryPauseMs: 10,
+        logger: {
+          info() {},
+          warn: (fields: { attempt: number; timeoutMs: number }) => warnings.push(fields),
+        },
+      });
+      await registration.stop();
+      assert.equal(flaky.puts(), 3);
+      assert.deepEqual(warningsOf(warnings), [
+        [1, 100],
+        [2, 200],
+      ]);
+      assert.ok(flaky.registered.has(INSTANCE_PATH));
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  test('a registry that never answers in time fails the start after the three budgets', async () => {
+    const stuck = await startSlowRegistry({ lateMs: () => 1_000 });
+    const warnings: Array<{ attempt: number; timeoutMs: number }> = [];
+    const started = Date.now();
+    try {
+      await assert.rejects(
+        registerInstance({
+          ...instance(stuck.url),
+          firstAttemptTimeoutsMs: [50, 100, 150],
+          retryPauseMs: 10,
+          logger: {
+            info() {},
+            warn: (fields: { attempt: number; timeoutMs: number }) => warnings.push(fields),
+          },
+        }),
+        { name: 'TimeoutError' },
+      );
+      assert.ok(Date.now() - started >= 300, 'every budget was used in full');
+      assert.equal(stuck.puts(), 3);
+      assert.deepEqual(warningsOf(warnings), [
+        [1, 50],
+        [2, 100],
+        [3, 150],
+      ]);
+    } finally {
+      await stuck.close();
+    }
+  });
+
+  test('by default the first try waits 2 s, then a second one is made', async () => {
+    // Only the first answer is late (2.3 s): the default first budget (2 s) runs out before it.
+    const slow = await startSlowRegistry({ lateMs: (put) => (put === 1 ? 2_300 : 0) });
+    const warnings: Array<{ attempt: number; timeoutMs: number }> = [];
+    const started = Date.now();
+    try {
+      const registration = await registerInstance({
+        ...instance(slow.url),
+        logger: {
+          info() {},
+          warn: (fields: { attempt: number; timeoutMs: number }) => warnings.push(fields),
+        },
+      });
+      const took = Date.now() - started;
+      await registration.stop();
+      assert.deepEqual(warningsOf(warnings), [[1, 2_000]]);
+      assert.equal(slow.puts(), 2);
+      assert.ok(took >= 2_000 && took < 2_300 + 500, `registered after ${took} ms`);
+    } finally {
+      await slow.close();
     }
   });
 });
