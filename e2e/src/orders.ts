@@ -27,7 +27,17 @@ export interface Accepted {
   links: { self: string; events: string };
 }
 
-export type OrderStatus = 'pending' | 'awaiting_payment' | 'confirmed' | 'cancelled';
+export type OrderStatus =
+  | 'pending'
+  | 'awaiting_payment'
+  | 'confirmed'
+  | 'shipped'
+  | 'delivered'
+  | 'cancelled';
+
+/** Paid for and not cancelled: confirmed, then moved on by its shipment. */
+export const isPaid = (status: OrderStatus): boolean =>
+  status === 'confirmed' || status === 'shipped' || status === 'delivered';
 
 export interface OrderView {
   id: string;
@@ -52,7 +62,8 @@ export interface StatusChange {
   at: string;
 }
 
-export const isSettled = (status: OrderStatus): boolean => status === 'confirmed' || status === 'cancelled';
+/** The checkout saga is over: paid or cancelled. */
+export const isSettled = (status: OrderStatus): boolean => isPaid(status) || status === 'cancelled';
 
 /** POST /api/orders as `shopper` (a fresh Idempotency-Key unless one is given). */
 export function placeOrder(
@@ -78,7 +89,7 @@ export async function readOrder(api: ApiCall, shopper: Shopper, orderId: string)
   return res.body;
 }
 
-/** The order once it is confirmed or cancelled (polled: many orders at once, no stream each). */
+/** The order once it is paid (confirmed or later) or cancelled (polled: many orders at once, no stream each). */
 export function settledOrder(
   api: ApiCall,
   shopper: Shopper,

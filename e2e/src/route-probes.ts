@@ -93,6 +93,20 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'orders-cancel': { method: 'POST', path: `/api/orders/${NOBODY}/cancel`, as: 'customer', expect: [404] },
     'admin-orders': read('/api/admin/orders', 'admin'),
     'admin-payments': read('/api/admin/payments', 'admin'),
+    tracking: { method: 'GET', path: '/api/tracking/SN0000000000000000', as: 'anonymous', expect: [404] },
+    'shipments-read': read('/api/shipments', 'customer'),
+    'admin-shipments-read': read('/api/admin/shipments', 'admin'),
+    'admin-shipments-advance': {
+      method: 'POST',
+      path: `/api/admin/shipments/${NOBODY}/advance`,
+      as: 'admin',
+      body: {},
+      expect: [404],
+    },
+    'admin-shipments-exception': invalid(`/api/admin/shipments/${NOBODY}/exception`, 'admin'),
+    inbox: read('/api/inbox', 'customer'),
+    'admin-messages': read('/api/admin/messages/dead', 'admin'),
+    'admin-promotions': invalid('/api/admin/promotions', 'admin'),
     'admin-dead-letters-product': read('/api/admin/events/product/dead-letters', 'admin'),
     'admin-dead-letters-auth': read('/api/admin/events/auth/dead-letters', 'admin'),
     'admin-dead-letters-token': read('/api/admin/events/token/dead-letters', 'admin'),
@@ -102,5 +116,7 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'admin-dead-letters-order': read('/api/admin/events/order/dead-letters', 'admin'),
     'admin-dead-letters-cart': read('/api/admin/events/cart/dead-letters', 'admin'),
     'admin-dead-letters-payment': read('/api/admin/events/payment/dead-letters', 'admin'),
+    'admin-dead-letters-shipping': read('/api/admin/events/shipping/dead-letters', 'admin'),
+    'admin-dead-letters-notification': read('/api/admin/events/notification/dead-letters', 'admin'),
   };
 }

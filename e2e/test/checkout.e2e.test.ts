@@ -110,6 +110,9 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
     // Payment's longest wait between two provider calls (default 30 s): an order resumes within a
     // few seconds of the outage's end instead of up to half a minute, keeping the file short.
     sandbox.env.PAYMENT_RETRY_MAX_MS = '3000';
+    // Confirmed orders stay confirmed here (no simulated carrier ships them): this file follows
+    // checkout; e2e/test/fulfilment.e2e.test.ts follows shipping.
+    sandbox.env.CARRIER_STEP_SECONDS = '0';
     api = apiClient(sandbox.gatewayUrl);
     run = runLauncher(sandbox, ['start', '--replicas', `order=${ORDER_REPLICAS}`]);
     await run.waitFor(READY, 150_000);

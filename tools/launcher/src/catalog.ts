@@ -89,7 +89,12 @@ export const SERVICES: readonly ServiceDefinition[] = [
     // The seed announces every product; inventory stocks each one it hears of.
     startAfter: ['inventory'],
   },
-  identityService('auth', 2),
+  {
+    ...identityService('auth', 2),
+    // The demo accounts' registrations are relayed as auth starts: notification's account group
+    // must exist by then, or it never learns their email addresses.
+    startAfter: ['notification'],
+  },
   identityService('token', 3),
   identityService('user', 4),
   identityService('profile', 5),
@@ -156,6 +161,30 @@ export const SERVICES: readonly ServiceDefinition[] = [
       PROVIDER_SECRET_KEY: secrets.paymentProvider.secretKey,
       PROVIDER_PUBLISHABLE_KEY: secrets.paymentProvider.publishableKey,
     }),
+  },
+  {
+    name: 'shipping',
+    slot: 11,
+    main: 'services/shipping/src/main.ts',
+    admin: 'services/shipping/src/admin.ts',
+    setup: [],
+    migrateOnStart: true,
+    database: true,
+    preload: [TRACING_PRELOAD],
+  },
+  {
+    name: 'notification',
+    slot: 12,
+    main: 'services/notification/src/main.ts',
+    admin: 'services/notification/src/admin.ts',
+    setup: [],
+    migrateOnStart: true,
+    database: true,
+    preload: [TRACING_PRELOAD],
+    // No SMTP server on one machine: every email is stored and shown at /dev/mailbox (loopback only).
+    env: { DEV_MAILBOX: 'true' },
+    // Links in emails lead to the public entry.
+    wiredEnv: ({ urlOf }) => ({ WEB_BASE_URL: urlOf('gateway') }),
   },
 ];
 

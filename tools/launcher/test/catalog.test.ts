@@ -27,8 +27,12 @@ describe('the launcher catalog', () => {
     for (const service of SERVICES.filter(
       (s) => !['payment-provider', 'payment', 'order'].includes(s.name),
     )) {
-      assert.deepEqual(wired(service.name), {}, `${service.name} gets no processor key`);
+      assert.ok(!('PROVIDER_SECRET_KEY' in wired(service.name)), `${service.name} gets no processor key`);
     }
+  });
+
+  it("notification's links lead to the public entry", () => {
+    assert.deepEqual(wired('notification'), { WEB_BASE_URL: 'http://127.0.0.1:8080' });
   });
 
   it('names only known services to start after, and every database name can name a role', () => {

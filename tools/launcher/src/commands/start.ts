@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DemoAccount } from '../home/secrets.ts';
 import { describeEvents } from '../runtime/events.ts';
 import { isStartupInterrupted, Platform } from '../runtime/platform.ts';
+import type { StatusSnapshot } from '../runtime/status-snapshot.ts';
 import type { LauncherSettings } from '../settings.ts';
 import { followLogs } from '../ui/log-follower.ts';
 import { createProgress, formatDuration } from '../ui/progress.ts';
@@ -94,6 +95,7 @@ export async function startCommand(
       '',
       ...(snapshot.entryUrl ? [`Open      ${snapshot.entryUrl}`] : []),
       `Registry  ${platform.registryUrl}/registry/services`,
+      ...mailboxLines(snapshot),
       ...(platform.events ? [`Events    ${describeEvents(platform.events)}`] : []),
       'Status    npm run status   (memory per process)',
       `Logs      ${join(settings.paths.logs, '<instance>.log')}${opts.logs ? '' : '   (follow: npm start -- --logs)'}`,
@@ -109,6 +111,13 @@ export async function startCommand(
       process.stdout,
     );
   }
+}
+
+/** Where the emails of this run can be read (the notification service's developer mailbox, loopback only). */
+function mailboxLines(snapshot: StatusSnapshot): string[] {
+  const notification = snapshot.processes.find((p) => p.service === 'notification' && p.port !== undefined);
+  if (!notification) return [];
+  return [`Mailbox   http://127.0.0.1:${notification.port}/dev/mailbox   (every email sent, loopback only)`];
 }
 
 /** The demo people and their passwords (generated for this home, kept in secrets.json). */
