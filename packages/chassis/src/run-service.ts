@@ -103,6 +103,7 @@ export async function runService<S extends Record<string, ValidatorSpec<unknown>
                 instanceId,
                 url: advertiseUrl,
                 ttlMs: REGISTRY_TTL_MS,
+                logger,
               }),
           }
         : {}),
