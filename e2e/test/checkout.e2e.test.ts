@@ -16,6 +16,7 @@ import {
   settledOrder,
   stockOf,
 } from '../src/orders.ts';
+import { buyableProducts, type Product, serviceUrl } from '../src/shop.ts';
 import { demoAdminToken, readPlatformSecrets, registerShopper, type Shopper } from '../src/shoppers.ts';
 import { waitUntil } from '../src/wait.ts';
 
@@ -25,21 +26,11 @@ import { waitUntil } from '../src/wait.ts';
 // refused input, idempotency, the stream across replicas and a card processor outage. Stock is
 // read as an admin, money from the card processor's own ledger.
 
-interface Product {
-  id: string;
-  sku: string;
-  name: string;
-  price: { amountMinor: number; currency: string };
-}
-
 const READY = /ShopNow is ready in [\s\S]*Stop\s+Ctrl-C/;
 /** Card tokens live this long here (default 15 min), so the expired-token case is reachable in one run. */
 const TOKEN_TTL_SECONDS = 60;
 const OUTAGE_MS = 30_000;
 const ORDER_REPLICAS = 2;
-/** Order replicas listen at basePort + 10 * slot + i (tools/launcher/src/catalog.ts: order is slot 8). */
-const ORDER_SLOT = 8;
-const PAYMENT_PROVIDER_SLOT = 10;
 
 describe('checkout end to end', { timeout: 240_000 }, () => {
   let sandbox: LauncherSandbox;
@@ -118,25 +109,9 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
     await run.waitFor(READY, 150_000);
 
     const secrets = await readPlatformSecrets(sandbox.home);
-    processor = cardProcessor(
-      `http://127.0.0.1:${sandbox.basePort + 10 * PAYMENT_PROVIDER_SLOT}`,
-      secrets.paymentProvider,
-    );
+    processor = cardProcessor(serviceUrl(sandbox, 'payment-provider'), secrets.paymentProvider);
     adminToken = await demoAdminToken(api, secrets);
-    const page = await api<{ items: Product[] }>('GET', '/api/products?limit=100');
-    assert.equal(page.status, 200, page.text);
-    products = page.body.items.filter((p) => p.price.amountMinor > 0);
-    // Inventory stocks each product as it hears of it: wait until the ones used here are stocked.
-    const skus = products.slice(0, 20).map((p) => p.sku);
-    await waitUntil(
-      'the demo stock',
-      () =>
-        api<{ unknown: string[] }>(
-          'GET',
-          `/api/inventory/availability?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join('&')}`,
-        ),
-      (r) => r.status === 200 && r.body.unknown.length === 0,
-    );
+    products = await buyableProducts(api, 100);
     const shopper = await registerShopper(api);
     late = { shopper, cardToken: await tokenFor(shopper) };
   });
@@ -476,7 +451,7 @@ describe('checkout end to end', { timeout: 240_000 }, () => {
   it('two order replicas: a stream open on one sees the changes the other makes', async () => {
     const grace = await registerShopper(api);
     const product = take();
-    const replica = (i: number) => `http://127.0.0.1:${sandbox.basePort + 10 * ORDER_SLOT + i}`;
+    const replica = (i: number) => serviceUrl(sandbox, 'order', i);
     // Each way round: cancel on one replica (directly, on loopback), watch on the other.
     for (const [writer, watcher] of [
       [0, 1],

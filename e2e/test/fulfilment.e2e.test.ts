@@ -5,6 +5,7 @@ import { type CardProcessor, cardProcessor, TEST_CARDS } from '../src/card-proce
 import { createSandbox, type LauncherRun, type LauncherSandbox, runLauncher } from '../src/index.ts';
 import { type Mailbox, mailbox, tokenInLink } from '../src/mailbox.ts';
 import { type OrderView, placeOrder, readOrder, settledOrder } from '../src/orders.ts';
+import { buyableProducts, type Product, serviceUrl } from '../src/shop.ts';
 import {
   demoAdminToken,
   newClientIp,
@@ -19,12 +20,6 @@ import { waitUntil } from '../src/wait.ts';
 // the order's status, the customer's inbox and emails following; the public tracking page; a
 // password reset from the email to the new password; and marketing that respects an opt-out.
 // Emails are read in the developer mailbox, as a developer reads them on `npm start`.
-
-interface Product {
-  id: string;
-  sku: string;
-  price: { amountMinor: number; currency: string };
-}
 
 interface Shipment {
   id: string;
@@ -41,9 +36,6 @@ interface InboxItem {
 }
 
 const READY = /ShopNow is ready in [\s\S]*Stop\s+Ctrl-C/;
-/** notification is slot 12, payment-provider slot 10 (tools/launcher/src/catalog.ts). */
-const NOTIFICATION_SLOT = 12;
-const PAYMENT_PROVIDER_SLOT = 10;
 const STREET = '7 Parcel Lane';
 const CITY = 'Hamburg';
 const POSTAL_CODE = '20095';
@@ -107,7 +99,7 @@ describe('fulfilment and notifications end to end', { timeout: 240_000 }, () => 
     api = apiClient(sandbox.gatewayUrl);
     run = runLauncher(sandbox, ['start']);
     const ready = await run.waitFor(READY, 150_000);
-    const notificationUrl = `http://127.0.0.1:${sandbox.basePort + 10 * NOTIFICATION_SLOT}`;
+    const notificationUrl = serviceUrl(sandbox, 'notification');
     assert.match(
       ready[0],
       new RegExp(`Mailbox\\s+${notificationUrl}/dev/mailbox`),
@@ -116,20 +108,9 @@ describe('fulfilment and notifications end to end', { timeout: 240_000 }, () => 
     mail = mailbox(notificationUrl);
 
     const secrets = await readPlatformSecrets(sandbox.home);
-    processor = cardProcessor(
-      `http://127.0.0.1:${sandbox.basePort + 10 * PAYMENT_PROVIDER_SLOT}`,
-      secrets.paymentProvider,
-    );
+    processor = cardProcessor(serviceUrl(sandbox, 'payment-provider'), secrets.paymentProvider);
     adminToken = await demoAdminToken(api, secrets);
-    const page = await api<{ items: Product[] }>('GET', '/api/products?limit=20');
-    assert.equal(page.status, 200, page.text);
-    products = page.body.items.filter((p) => p.price.amountMinor > 0);
-    const skus = products.map((p) => `sku=${encodeURIComponent(p.sku)}`).join('&');
-    await waitUntil(
-      'the demo stock',
-      () => api<{ unknown: string[] }>('GET', `/api/inventory/availability?${skus}`),
-      (r) => r.status === 200 && r.body.unknown.length === 0,
-    );
+    products = await buyableProducts(api, 10);
   });
 
   after(async () => {
