@@ -7,5 +7,15 @@ export {
   runLauncher,
   survivors,
 } from './launcher-harness.ts';
+export { type Patience, sendPatiently } from './patient-client.ts';
+export { type Leftover, type PlatformDb, platformDb } from './platform-db.ts';
 export { freePortBlock } from './ports.ts';
+export {
+  type InstanceStatus,
+  type Kill,
+  killAtRandom,
+  launcherStatus,
+  type ProcessKiller,
+  seededRandom,
+} from './process-killer.ts';
 export { isAlive, pidsWithEnv } from './processes.ts';

@@ -19,6 +19,8 @@ export interface Shopper {
 export interface PlatformSecrets {
   paymentProvider: { secretKey: string; publishableKey: string };
   demo?: { accounts: Array<{ email: string; password: string; role: string; userId: string }> };
+  /** The embedded Postgres's superuser, for tests that audit every service's database. */
+  postgres?: { user: string; password: string };
 }
 
 export async function readPlatformSecrets(home: string): Promise<PlatformSecrets> {
