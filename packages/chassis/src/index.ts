@@ -58,6 +58,7 @@ export { runWrite } from './idempotent-write.ts';
 export * from './identity/index.ts';
 export { createLogger, type Logger, type LoggerConfig } from './logging.ts';
 export { Counter, Gauge, Histogram, Registry } from './metrics.ts';
+export { type PeriodicTask, type PeriodicTaskOptions, startPeriodicTask } from './periodic-task.ts';
 export {
   buildProblem,
   type FieldError,

@@ -1,6 +1,7 @@
 // Deletes carts idle past CART_IDLE_DAYS every CART_SWEEP_INTERVAL_MS while the app runs, in
 // batches. Reads already treat an idle cart as gone (current-cart.ts); the sweeper frees the
 // space. A failed sweep (store away) is logged and tried again at the next tick.
+import { startPeriodicTask } from '@shopnow/chassis';
 import type { CartContext } from '../context.ts';
 
 const BATCH = 500;
@@ -12,7 +13,6 @@ export interface Sweeper {
 }
 
 export function startSweeper(ctx: CartContext, intervalMs: number): Sweeper {
-  let running: Promise<number> | undefined;
   const sweep = async (): Promise<number> => {
     const before = ctx.now() - ctx.settings.idleMs;
     let total = 0;
@@ -22,28 +22,14 @@ export function startSweeper(ctx: CartContext, intervalMs: number): Sweeper {
       if (deleted < BATCH) return total;
     }
   };
-  const tick = () => {
-    if (running !== undefined) return;
-    running = sweep()
-      .then((deleted) => {
-        if (deleted > 0) ctx.logger.info({ deleted }, 'idle carts deleted');
-        return deleted;
-      })
-      .catch((err: unknown) => {
-        ctx.logger.error({ err }, 'idle cart sweep failed');
-        return 0;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    sweep,
-    async stop() {
-      clearInterval(timer);
-      await running;
+  const task = startPeriodicTask({
+    intervalMs,
+    run: async () => {
+      const deleted = await sweep();
+      if (deleted > 0) ctx.logger.info({ deleted }, 'idle carts deleted');
     },
-  };
+    logger: ctx.logger,
+    failureMessage: 'idle cart sweep failed',
+  });
+  return { sweep, stop: () => task.stop() };
 }

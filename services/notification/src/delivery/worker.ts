@@ -3,6 +3,7 @@
 // prepare (recipient, preferences, rendering), then send. It claims no more than the rate limit
 // lets it send soon, so a leased message is not left waiting for a token past its lease. A full
 // batch is followed at once by the next.
+import { startPeriodicTask } from '@shopnow/chassis';
 import type pg from 'pg';
 import type { DeliveryContext } from '../context.ts';
 import { claimDue, type Message, markStored } from '../store/messages.ts';
@@ -45,26 +46,13 @@ export function startWorker(
     return claimed.length;
   };
 
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (running !== undefined || stopped) return;
-    running = (async () => {
-      while (!stopped && (await runOnce()) > 0 && !stopped) {}
-    })()
-      .catch((err: unknown) => ctx.logger.error({ err }, 'notification sender pass failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  const task = startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: async (signal) => {
+      while (!signal.aborted && (await runOnce()) > 0) {}
     },
-  };
+    logger: ctx.logger,
+    failureMessage: 'notification sender pass failed',
+  });
+  return { runOnce, stop: () => task.stop() };
 }

@@ -2,7 +2,7 @@
 // waits for inventory, payment_timeout while it waits for payment). One order per transaction,
 // taken with SKIP LOCKED, so replicas sweep side by side and an order whose answer is being applied
 // right now is left to that answer.
-import { withTransaction } from '@shopnow/chassis';
+import { type PeriodicTask, startPeriodicTask, withTransaction } from '@shopnow/chassis';
 import type pg from 'pg';
 import type { OrderContext } from '../context.ts';
 import { lockNextTimedOut } from '../store/orders.ts';
@@ -33,28 +33,14 @@ export async function cancelTimedOutOrders(db: pg.Pool, ctx: OrderContext, limit
   return cancelled;
 }
 
-export interface Sweeper {
-  stop(): Promise<void>;
-}
+export type Sweeper = PeriodicTask;
 
 /** Runs cancelTimedOutOrders every `intervalMs`; a failed sweep (database away) is logged and retried. */
 export function startTimeoutSweeper(db: pg.Pool, ctx: OrderContext, intervalMs: number): Sweeper {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running !== undefined) return;
-    running = cancelTimedOutOrders(db, ctx)
-      .then(() => undefined)
-      .catch((err: unknown) => ctx.logger.error({ err }, 'order timeout sweep failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodicTask({
+    intervalMs,
+    run: () => cancelTimedOutOrders(db, ctx),
+    logger: ctx.logger,
+    failureMessage: 'order timeout sweep failed',
+  });
 }

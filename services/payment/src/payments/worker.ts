@@ -2,6 +2,7 @@
 // lease, SKIP LOCKED: replicas share them) and makes their calls side by side: a charge, a refund,
 // or the settlement of a cancelled one. A full batch is followed at once by the next. A failed
 // step (database away) is logged; its payment is taken again when the lease runs out.
+import { startPeriodicTask } from '@shopnow/chassis';
 import type pg from 'pg';
 import type { WorkerContext } from '../context.ts';
 import { claimDue, type Payment } from '../store/payments.ts';
@@ -38,26 +39,13 @@ export function startWorker(
     return claimed.length;
   };
 
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const tick = () => {
-    if (running !== undefined || stopped) return;
-    running = (async () => {
-      while (!stopped && (await runOnce()) === options.batchSize) {}
-    })()
-      .catch((err: unknown) => ctx.logger.error({ err }, 'payment worker pass failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  const task = startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: async (signal) => {
+      while (!signal.aborted && (await runOnce()) === options.batchSize) {}
     },
-  };
+    logger: ctx.logger,
+    failureMessage: 'payment worker pass failed',
+  });
+  return { runOnce, stop: () => task.stop() };
 }

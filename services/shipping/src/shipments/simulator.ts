@@ -3,7 +3,7 @@
 // CARRIER_STEP_SECONDS). One shipment per transaction, taken with SKIP LOCKED, moved by a
 // conditional UPDATE: replicas simulate side by side and never double-advance. A failed sweep
 // (database away) is logged and tried again at the next tick.
-import { withTransaction } from '@shopnow/chassis';
+import { type PeriodicTask, startPeriodicTask, withTransaction } from '@shopnow/chassis';
 import type pg from 'pg';
 import type { ShippingContext } from '../context.ts';
 import { lockNextDue } from '../store/shipments.ts';
@@ -25,29 +25,16 @@ export async function advanceDueShipments(db: pg.Pool, ctx: ShippingContext, lim
   return advanced;
 }
 
-export interface Simulator {
-  stop(): Promise<void>;
-}
+export type Simulator = PeriodicTask;
 
 export function startSimulator(db: pg.Pool, ctx: ShippingContext, intervalMs: number): Simulator {
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    if (running !== undefined) return;
-    running = advanceDueShipments(db, ctx)
-      .then((advanced) => {
-        if (advanced > 0) ctx.logger.debug({ advanced }, 'carrier steps made');
-      })
-      .catch((err: unknown) => ctx.logger.error({ err }, 'carrier simulation failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startPeriodicTask({
+    intervalMs,
+    run: async () => {
+      const advanced = await advanceDueShipments(db, ctx);
+      if (advanced > 0) ctx.logger.debug({ advanced }, 'carrier steps made');
     },
-  };
+    logger: ctx.logger,
+    failureMessage: 'carrier simulation failed',
+  });
 }
