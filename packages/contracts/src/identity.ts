@@ -123,6 +123,26 @@ export const AuthAccountLockedV1 = defineEvent(
   ),
 );
 
+/**
+ * A right password from a device this account has not signed in from before (its first device is
+ * not "new"). Only coarse facts, for the owner to recognise or not: a label such as "Firefox on
+ * Linux", and the client's network (IPv4 /24, IPv6 /48; null when auth could not tell).
+ */
+export const AuthNewDeviceSignedInV1 = defineEvent(
+  'auth.new_device_signed_in.v1',
+  Type.Object(
+    {
+      userId: UserId,
+      email: Email,
+      displayName: Type.Optional(Type.String({ maxLength: 100 })),
+      device: Type.String({ minLength: 1, maxLength: 100 }),
+      ipPrefix: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
+      signedInAt: Type.String({ format: 'date-time' }),
+    },
+    closed,
+  ),
+);
+
 /** Sessions were revoked: one (`sessionId`), or all of a user's (`all`). */
 export const TokenSessionsRevokedV1 = defineEvent(
   'token.sessions_revoked.v1',
@@ -174,6 +194,7 @@ export const identityEvents = [
   AuthPasswordResetRequestedV1,
   AuthPasswordChangedV1,
   AuthAccountLockedV1,
+  AuthNewDeviceSignedInV1,
   TokenSessionsRevokedV1,
   UserRolesChangedV1,
   UserTierChangedV1,

@@ -1,8 +1,9 @@
-// The pure rules: email normalisation, the password policy, the throttle arithmetic, and the
-// argon2id PHC format (parameters read back from the string, so they can be raised later).
+// The pure rules: email normalisation, the password policy, the throttle arithmetic, devices and
+// networks of sign-ins, and the argon2id PHC format (parameters read back from the string, so they can be raised later).
 import assert from 'node:assert/strict';
 import { argon2Sync } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { describeDevice, ipPrefix } from '../src/domain/device.ts';
 import { normaliseEmail } from '../src/domain/email.ts';
 import { checkPassword, passwordLength } from '../src/domain/password-policy.ts';
 import { hashSecretToken, newSecretToken } from '../src/domain/secret-token.ts';
@@ -160,5 +161,89 @@ describe('argon2id PHC strings', () => {
     const phc = `$argon2id$v=19$m=4096,t=3,p=1$${b64(salt)}$${b64(hash)}`;
     assert.equal(await verifyPassword('password', phc), true);
     assert.equal(await verifyPassword('Password', phc), false);
+  });
+});
+
+describe('devices and networks of sign-ins', () => {
+  const agents: Array<[string, string]> = [
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'Firefox on Linux'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68',
+      'Edge on Windows',
+    ],
+    [
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
+      'Safari on macOS',
+    ],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0.6478.54 Mobile/15E148 Safari/604.1',
+      'Chrome on iOS (phone)',
+    ],
+    [
+      'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      'Safari on iOS (tablet)',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.71 Mobile Safari/537.36',
+      'Chrome on Android (phone)',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Safari/537.36',
+      'Samsung Internet on Android (tablet)',
+    ],
+    [
+      'Mozilla/5.0 (X11; CrOS x86_64 15917.71.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+      'Chrome on ChromeOS',
+    ],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0',
+      'Opera on Windows',
+    ],
+    ['curl/8.8.0', 'curl on unknown system'],
+    ['', 'Unknown browser on unknown system'],
+  ];
+  it('labels the browser family, the OS family and, for phones and tablets, the device type', () => {
+    for (const [ua, label] of agents) assert.equal(describeDevice(ua).label, label, ua);
+  });
+  it('fingerprints the families only: a browser update is the same device, another browser is not', () => {
+    const a = describeDevice('Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0');
+    const b = describeDevice(
+      'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0',
+    );
+    assert.match(a.fingerprint, /^[0-9a-f]{64}$/);
+    assert.equal(a.fingerprint, b.fingerprint);
+    const fingerprints = new Set(agents.map(([ua]) => describeDevice(ua).fingerprint));
+    assert.equal(fingerprints.size, agents.length);
+    // A huge header costs no more than its first 512 characters.
+    assert.equal(describeDevice(`curl/1 ${'x'.repeat(100_000)}`).label, 'curl on unknown system');
+  });
+  it('cuts IPv4 to /24 and IPv6 to /48; anything else is null', () => {
+    assert.equal(ipPrefix('203.0.113.77'), '203.0.113.0/24');
+    assert.equal(ipPrefix('::ffff:198.51.100.9'), '198.51.100.0/24');
+    assert.equal(ipPrefix('2001:db8:abcd:12:34::1'), '2001:db8:abcd::/48');
+    assert.equal(ipPrefix('2001:DB8::1'), '2001:db8:0::/48');
+    assert.equal(ipPrefix('fe80::1%eth0'), 'fe80:0:0::/48');
+    assert.equal(ipPrefix('::1'), '0:0:0::/48');
+    assert.equal(ipPrefix('64:ff9b::192.0.2.33'), '64:ff9b:0::/48');
+    assert.equal(ipPrefix('1:2:3:4:5:6:7:8'), '1:2:3::/48');
+    for (const bad of [
+      '',
+      'localhost',
+      '300.1.1.1',
+      '1.2.3',
+      '01.2.3.4',
+      '2001:db8:::1',
+      '2001:db8::1::2',
+      '1:2:3:4:5:6:7',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4::5:6:7:8',
+      '12345::1',
+      'g::1',
+      '::1%',
+      '1.2.3.4::',
+      '203.0.113.77/24',
+    ]) {
+      assert.equal(ipPrefix(bad), null, bad);
+    }
   });
 });

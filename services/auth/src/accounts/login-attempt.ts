@@ -1,7 +1,8 @@
 // One login attempt under the throttle (ASVS V6.3.1): refused while the account key or the IP
 // key must wait; otherwise the password is checked (against a dummy hash when the email has no
 // account, so both failures cost the same), and a failure is counted on both keys. The account
-// key's row stays locked for the attempt, so parallel guesses at one account queue up.
+// key's row stays locked for the attempt, so parallel guesses at one account queue up. A success
+// also notes the device it came from (device-sign-in.ts), in the same transaction.
 import { withTransaction } from '@shopnow/chassis';
 import { AuthAccountLockedV1 } from '@shopnow/contracts';
 import type { Events } from '@shopnow/events';
@@ -11,6 +12,7 @@ import { accountThrottleKey, ipThrottleKey } from '../domain/throttle-keys.ts';
 import { verifyPassword } from '../passwords/argon2.ts';
 import { findAccountByEmail } from '../store/accounts.ts';
 import { clearThrottle, lockThrottle, readThrottle, writeThrottle } from '../store/throttle.ts';
+import { type DeviceSighting, noteDeviceSignIn } from './device-sign-in.ts';
 
 export type LoginOutcome =
   | { outcome: 'ok'; userId: string }
@@ -27,7 +29,8 @@ export interface LoginDeps {
 
 export async function attemptLogin(
   deps: LoginDeps,
-  attempt: { email: string; password: string; ip: string },
+  /** `device` only for a sign-in (a password change checks the password here too, signing no one in). */
+  attempt: { email: string; password: string; ip: string; device?: DeviceSighting },
 ): Promise<LoginOutcome> {
   const accountKey = accountThrottleKey(attempt.email);
   const ipKey = ipThrottleKey(attempt.ip);
@@ -42,6 +45,7 @@ export async function attemptLogin(
     const matches = await verifyPassword(attempt.password, account?.passwordHash ?? deps.dummyHash);
     if (account !== undefined && matches) {
       await clearThrottle(tx, accountKey);
+      if (attempt.device) await noteDeviceSignIn(tx, deps.events, account, attempt.device, now);
       return { outcome: 'ok', userId: account.id };
     }
 

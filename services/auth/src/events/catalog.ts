@@ -3,6 +3,7 @@ import {
   AuthAccountLockedV1,
   AuthEmailVerificationRequestedV1,
   AuthEmailVerifiedV1,
+  AuthNewDeviceSignedInV1,
   AuthPasswordChangedV1,
   AuthPasswordResetRequestedV1,
   AuthRegistrationRepeatedV1,
@@ -18,4 +19,5 @@ export const authCatalog = new EventCatalog([
   AuthPasswordResetRequestedV1,
   AuthPasswordChangedV1,
   AuthAccountLockedV1,
+  AuthNewDeviceSignedInV1,
 ]);

@@ -1,14 +1,14 @@
 // POST /login: email and password in, the token service's session tokens out. Every failure
 // looks alike: unknown email and wrong password are one 401 (same code and detail, about the
 // same time); a throttled attempt is one 429 with Retry-After whether or not the account exists.
+// A good password from a device the account has not used before tells its owner (client-device.ts).
 import { type App, AppError } from '@shopnow/chassis';
 import { attemptLogin } from '../accounts/login-attempt.ts';
 import { authErrors, INVALID_CREDENTIALS_DETAIL, TOO_MANY_ATTEMPTS_DETAIL } from '../errors.ts';
+import { deviceSightingOf, userAgentOf } from './client-device.ts';
 import type { RouteDeps } from './deps.ts';
 import { emailFrom } from './inputs.ts';
 import { LoginBody, SessionTokensSchema } from './schemas.ts';
-
-const MAX_USER_AGENT_LENGTH = 512;
 
 export function registerLoginRoutes(app: App, deps: RouteDeps): void {
   app.post(
@@ -23,7 +23,12 @@ export function registerLoginRoutes(app: App, deps: RouteDeps): void {
     },
     async (request, reply) => {
       const email = emailFrom(request.body.email);
-      const result = await attemptLogin(deps, { email, password: request.body.password, ip: request.ip });
+      const result = await attemptLogin(deps, {
+        email,
+        password: request.body.password,
+        ip: request.ip,
+        device: deviceSightingOf(request),
+      });
       if (result.outcome === 'throttled') {
         reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
         throw new AppError(authErrors['auth.too_many_attempts'], TOO_MANY_ATTEMPTS_DETAIL);
@@ -31,8 +36,7 @@ export function registerLoginRoutes(app: App, deps: RouteDeps): void {
       if (result.outcome === 'invalid') {
         throw new AppError(authErrors['auth.invalid_credentials'], INVALID_CREDENTIALS_DETAIL);
       }
-      const userAgent = (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH);
-      return deps.sessions.open(result.userId, { userAgent, ip: request.ip });
+      return deps.sessions.open(result.userId, { userAgent: userAgentOf(request), ip: request.ip });
     },
   );
 }
