@@ -6,6 +6,7 @@ import {
   AuthAccountLockedV1,
   AuthEmailVerificationRequestedV1,
   AuthEmailVerifiedV1,
+  AuthNewDeviceSignedInV1,
   AuthPasswordChangedV1,
   AuthPasswordResetRequestedV1,
   AuthRegistrationRepeatedV1,
@@ -59,6 +60,10 @@ export function notificationSubscriptions() {
     consume(AuthRegistrationRepeatedV1, ACCOUNT, async (event, tx) => {
       await upsertRecipient(tx, event.data);
       await enqueue(tx, event, 'registration_repeated', event.data);
+    }),
+    consume(AuthNewDeviceSignedInV1, ACCOUNT, async (event, tx) => {
+      await upsertRecipient(tx, event.data);
+      await enqueue(tx, event, 'new_device_signin', event.data);
     }),
     consume(OrderPlacedV1, ORDERS, (event, tx) => orderMessage(tx, event, 'order_placed')),
     consume(OrderConfirmedV1, ORDERS, (event, tx) => orderMessage(tx, event, 'order_confirmed')),

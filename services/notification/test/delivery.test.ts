@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  AuthNewDeviceSignedInV1,
   AuthPasswordResetRequestedV1,
   AuthUserRegisteredV1,
   OrderConfirmedV1,
@@ -285,6 +286,63 @@ describe('account messages', () => {
     await eventually('received', async () => smtp.to(user.email).length === 1);
     const mail = smtp.to(user.email)[0] as TestSmtp['received'][number];
     assert.ok(mail.content.includes(`https://shop.example/reset-password?token=${token}`));
+  });
+
+  it('a sign-in from a new device is emailed once though delivered twice: device, network, time, reset link', async () => {
+    const user = await customer('Ann <i>Lee</i>');
+    // Account messages ignore the channels: no email channel, still emailed.
+    f.profile.prefs.set(user.userId, { marketingOptIn: false, channels: [], locale: 'en-GB' });
+    const signIn = {
+      userId: user.userId,
+      email: user.email,
+      device: 'Chrome on Windows',
+      ipPrefix: '203.0.113.0/24',
+      signedInAt: '2030-03-04T05:06:00.000Z',
+    };
+    const eventId = randomUUID();
+    await deliver(f, AuthNewDeviceSignedInV1, user.userId, signIn, eventId);
+    await deliver(f, AuthNewDeviceSignedInV1, user.userId, signIn, eventId).catch(() => undefined);
+    await eventually('received', async () => smtp.to(user.email).length === 1);
+    const [message, ...others] = await messagesOf(f.pool, { userId: user.userId });
+    assert.equal(others.length, 0, 'one message for the event');
+    assert.equal(message?.kind, 'new_device_signin');
+    await eventually(
+      'recorded as sent',
+      async () => (await statusOf(message?.id as string)).status === 'sent',
+    );
+    await sleep(300);
+    assert.equal(smtp.to(user.email).length, 1, 'no second email');
+    const mail = smtp.to(user.email)[0] as TestSmtp['received'][number];
+    assert.equal(mail.subject, 'New sign-in to your ShopNow account');
+    for (const part of [
+      'Hello Ann &lt;i&gt;Lee&lt;/i&gt;,',
+      'Device: Chrome on Windows',
+      'Network: 203.0.113.0/24',
+      'Time: 4 Mar 2030, 05:06 (UTC)',
+      "If this wasn't you: reset your password at https://shop.example/forgot-password",
+      'href="https://shop.example/forgot-password"',
+    ]) {
+      assert.ok(mail.content.includes(part), part);
+    }
+  });
+
+  it('a new-device notice is in German for a German locale', async () => {
+    const user = await customer('Jörg');
+    f.profile.prefs.set(user.userId, { marketingOptIn: false, channels: ['email'], locale: 'de-DE' });
+    await deliver(f, AuthNewDeviceSignedInV1, user.userId, {
+      userId: user.userId,
+      email: user.email,
+      device: 'Safari on iOS (phone)',
+      ipPrefix: '2001:db8:abcd::/48',
+      signedInAt: '2030-03-04T05:06:00.000Z',
+    });
+    await eventually('received', async () => smtp.to(user.email).length === 1);
+    const mail = smtp.to(user.email)[0] as TestSmtp['received'][number];
+    assert.ok(mail.content.includes('Neue Anmeldung bei Ihrem ShopNow-Konto'), 'subject');
+    assert.ok(mail.content.includes('Gerät: Safari on iOS (phone)'));
+    assert.ok(mail.content.includes('Netz: 2001:db8:abcd::/48'));
+    assert.ok(mail.content.includes('Zeit: 04.03.2030, 05:06 (UTC)'));
+    assert.ok(mail.content.includes('Waren Sie das nicht'));
   });
 });
 

@@ -131,6 +131,13 @@ describe('templates', () => {
     account_locked: { userId: 'u', email: 'a@x.io', lockedUntil: '2030-01-01T00:00:00Z', failedAttempts: 10 },
     registration_repeated: { userId: 'u', email: 'a@x.io' },
     password_changed: { userId: 'u', email: 'a@x.io', via: 'reset' },
+    new_device_signin: {
+      userId: 'u',
+      email: 'a@x.io',
+      device: `Firefox on Linux ${evil}`,
+      ipPrefix: `203.0.113.0/24${evil}`,
+      signedInAt: '2030-01-01T12:30:00Z',
+    },
     order_placed: {
       ...orderConfirmed('00000000-0000-4000-8000-000000000001'),
       placedAt: '2030-01-01T00:00:00Z',
@@ -218,5 +225,37 @@ describe('templates', () => {
     });
     assert.match(cancelled.text, /could not be completed/);
     assert.match(cancelled.text, /refunded in full/);
+  });
+
+  it('a new-device sign-in names the device, the network and the time, and links to a password reset', () => {
+    const p = {
+      userId: 'u',
+      email: 'a@x.io',
+      device: 'Chrome on Windows',
+      ipPrefix: '203.0.113.0/24',
+      signedInAt: '2030-01-01T12:30:00Z',
+    };
+    const en = renderMessage('new_device_signin', p, { locale: 'en-GB', name: 'Ann', links });
+    assert.equal(en.subject, 'New sign-in to your ShopNow account');
+    for (const part of ['Chrome on Windows', '203.0.113.0/24', '1 Jan 2030, 12:30', 'a@x.io']) {
+      assert.ok(en.text.includes(part), part);
+      assert.ok(en.html.includes(part), part);
+    }
+    assert.ok(en.html.includes('If this wasn\'t you: <a href="https://shop.example/forgot-password">'));
+    assert.ok(
+      en.text.includes("If this wasn't you: reset your password at https://shop.example/forgot-password"),
+    );
+    const de = renderMessage('new_device_signin', p, { locale: 'de-AT', name: null, links });
+    assert.equal(de.language, 'de');
+    assert.equal(de.subject, 'Neue Anmeldung bei Ihrem ShopNow-Konto');
+    assert.ok(de.text.includes('Gerät: Chrome on Windows'));
+    assert.ok(de.text.includes('01.01.2030, 12:30'));
+    assert.ok(de.html.includes('href="https://shop.example/forgot-password"'));
+    const unknown = renderMessage(
+      'new_device_signin',
+      { ...p, ipPrefix: null },
+      { locale: 'en', name: null, links },
+    );
+    assert.ok(unknown.text.includes('Network: unknown'));
   });
 });

@@ -9,6 +9,7 @@ export const KINDS = {
   account_locked: 'account',
   registration_repeated: 'account',
   password_changed: 'account',
+  new_device_signin: 'account',
   order_placed: 'order',
   order_confirmed: 'order',
   order_cancelled: 'order',

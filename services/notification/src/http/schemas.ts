@@ -19,6 +19,7 @@ const Kind = Type.Union([
   Type.Literal('account_locked'),
   Type.Literal('registration_repeated'),
   Type.Literal('password_changed'),
+  Type.Literal('new_device_signin'),
   Type.Literal('order_placed'),
   Type.Literal('order_confirmed'),
   Type.Literal('order_cancelled'),

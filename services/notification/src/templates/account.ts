@@ -1,8 +1,10 @@
 // Account messages: the verification and reset links (English and German), and the security
-// notices. Links carry the single-use token from the auth event; it is escaped like any value.
+// notices (a new-device sign-in in both languages too). Links carry the single-use token from the
+// auth event; it is escaped like any value.
 import type {
   AuthAccountLockedV1,
   AuthEmailVerificationRequestedV1,
+  AuthNewDeviceSignedInV1,
   AuthPasswordChangedV1,
   AuthPasswordResetRequestedV1,
   AuthRegistrationRepeatedV1,
@@ -136,6 +138,59 @@ export const passwordChanged: Template<EventData<typeof AuthPasswordChangedV1>> 
 <p>If you did not do this, <a href="${reset}">reset your password</a> at once.</p>`,
         text: `The password of ${p.email} was changed ${how}. Every device was signed out.\n\nIf you did not do this, reset your password at once: ${reset}`,
         inbox: { title: 'Password changed', body: 'Your password was changed.', link: null },
+      },
+      ctx,
+    );
+  },
+};
+
+type NewDeviceParams = EventData<typeof AuthNewDeviceSignedInV1>;
+
+/**
+ * A sign-in from a device the account had not used: what auth knows of it (a label such as
+ * "Firefox on Linux", in English as auth writes it; the network, not the address), and the way out.
+ */
+export const newDeviceSignin: Template<NewDeviceParams> = {
+  en: (p, ctx) => {
+    const at = formatInstant(p.signedInAt, ctx.locale);
+    const network = p.ipPrefix ?? 'unknown';
+    const reset = ctx.links.forgotPassword();
+    return page(
+      {
+        language: 'en',
+        subject: 'New sign-in to your ShopNow account',
+        body: html`<p>Your ShopNow account ${p.email} was just signed in to from a device it had not been used on before:</p>
+<ul>
+<li>Device: ${p.device}</li>
+<li>Network: ${network} (roughly where the sign-in came from, not the exact address)</li>
+<li>Time: ${at} (UTC)</li>
+</ul>
+<p>If this was you, there is nothing to do.</p>
+<p>If this wasn't you: <a href="${reset}">reset your password</a>. A new password signs every device out.</p>`,
+        text: `Your ShopNow account ${p.email} was just signed in to from a device it had not been used on before:\n\nDevice: ${p.device}\nNetwork: ${network} (roughly where the sign-in came from, not the exact address)\nTime: ${at} (UTC)\n\nIf this was you, there is nothing to do.\n\nIf this wasn't you: reset your password at ${reset}\nA new password signs every device out.`,
+        inbox: { title: 'New sign-in', body: `${p.device}, ${at} (UTC)`, link: null },
+      },
+      ctx,
+    );
+  },
+  de: (p, ctx) => {
+    const at = formatInstant(p.signedInAt, ctx.locale);
+    const network = p.ipPrefix ?? 'unbekannt';
+    const reset = ctx.links.forgotPassword();
+    return page(
+      {
+        language: 'de',
+        subject: 'Neue Anmeldung bei Ihrem ShopNow-Konto',
+        body: html`<p>Bei Ihrem ShopNow-Konto ${p.email} hat sich soeben jemand von einem Gerät angemeldet, das bisher nicht dafür verwendet wurde:</p>
+<ul>
+<li>Gerät: ${p.device}</li>
+<li>Netz: ${network} (ungefähr, woher die Anmeldung kam, nicht die genaue Adresse)</li>
+<li>Zeit: ${at} (UTC)</li>
+</ul>
+<p>Waren Sie das, ist nichts zu tun.</p>
+<p>Waren Sie das nicht: <a href="${reset}">Setzen Sie Ihr Passwort zurück</a>. Ein neues Passwort meldet alle Geräte ab.</p>`,
+        text: `Bei Ihrem ShopNow-Konto ${p.email} hat sich soeben jemand von einem Gerät angemeldet, das bisher nicht dafür verwendet wurde:\n\nGerät: ${p.device}\nNetz: ${network} (ungefähr, woher die Anmeldung kam, nicht die genaue Adresse)\nZeit: ${at} (UTC)\n\nWaren Sie das, ist nichts zu tun.\n\nWaren Sie das nicht: Setzen Sie Ihr Passwort zurück: ${reset}\nEin neues Passwort meldet alle Geräte ab.`,
+        inbox: { title: 'Neue Anmeldung', body: `${p.device}, ${at} (UTC)`, link: null },
       },
       ctx,
     );

@@ -4,6 +4,7 @@ import { templateLanguage } from '../domain/locale.ts';
 import type { Kind } from '../domain/message-kinds.ts';
 import {
   accountLocked,
+  newDeviceSignin,
   passwordChanged,
   passwordReset,
   registrationRepeated,
@@ -23,6 +24,7 @@ const TEMPLATES: Record<Kind, Template<any>> = {
   account_locked: accountLocked,
   registration_repeated: registrationRepeated,
   password_changed: passwordChanged,
+  new_device_signin: newDeviceSignin,
   order_placed: orderPlaced,
   order_confirmed: orderConfirmed,
   order_cancelled: orderCancelled,
