@@ -1,4 +1,13 @@
 export { assertProblem, type InjectedResponse, type ProblemBody } from './assert-problem.ts';
+export {
+  type BusEvent,
+  type BusPublisher,
+  handled,
+  outboxEvents,
+  published,
+  publishOnBus,
+} from './bus-events.ts';
+export { eventually } from './eventually.ts';
 export { freePort } from './free-port.ts';
 export { type RunningScript, runScript, type ScriptExit } from './run-script.ts';
 export { type RunningPostgres, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
@@ -28,4 +37,5 @@ export {
   testServerUrl,
   withDatabase,
 } from './test-database.ts';
-export { type SignOptions, TestTokenIssuer } from './token-issuer.ts';
+export { migratedDatabase, type Testbed, type TestbedOptions, withTestbed } from './testbed.ts';
+export { bearer, type SignOptions, TestTokenIssuer } from './token-issuer.ts';

@@ -2,7 +2,13 @@
 // real JWTs, signed the way the token service signs them, with a key source and a revocation list
 // the service under test verifies against (no token service needed).
 import { randomUUID } from 'node:crypto';
-import { type KeySource, localKeySource, RevocationList } from '@shopnow/chassis';
+import {
+  createIdentity,
+  type IdentityKit,
+  type KeySource,
+  localKeySource,
+  RevocationList,
+} from '@shopnow/chassis';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TTL_SECONDS,
@@ -29,6 +35,9 @@ export interface SignOptions {
   audience?: string;
   typ?: string;
 }
+
+/** The Authorization header that carries `token`. */
+export const bearer = (token: string): { authorization: string } => ({ authorization: `Bearer ${token}` });
 
 export class TestTokenIssuer {
   readonly issuer = DEFAULT_TOKEN_ISSUER;
@@ -82,6 +91,29 @@ export class TestTokenIssuer {
       },
       options,
     );
+  }
+
+  /** The Authorization header of a user's access token (a fresh user unless given). */
+  async headersFor(
+    userId: string = randomUUID(),
+    options: { roles?: Role[]; tier?: Tier; sessionId?: string } & SignOptions = {},
+  ): Promise<{ authorization: string }> {
+    return bearer(await this.user(userId, options));
+  }
+
+  /** The TOKEN_ISSUER and TOKEN_AUDIENCE a service under test is configured with. */
+  get tokenConfig(): { TOKEN_ISSUER: string; TOKEN_AUDIENCE: string } {
+    return { TOKEN_ISSUER: this.issuer, TOKEN_AUDIENCE: this.audience };
+  }
+
+  /** What `service`'s buildApp verifies callers with: this issuer's keys and revocation list. */
+  identity(service: string): IdentityKit {
+    return createIdentity({
+      service,
+      config: this.tokenConfig,
+      keys: this.keys,
+      revocations: this.revocations,
+    });
   }
 
   /** A service's own token (client credentials). */

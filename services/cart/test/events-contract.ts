@@ -47,9 +47,14 @@ export function eventsContract(
     async function deliver(
       contract: typeof ProductPriceChangedV1 | typeof OrderConfirmedV1,
       data: unknown,
-      opts = {},
+      opts: { time?: Date } = {},
     ) {
-      const eventId = await publishOnBus(bus, contract, 'test', randomUUID(), data, opts);
+      const eventId = await publishOnBus(bus, contract, {
+        source: 'test',
+        subject: randomUUID(),
+        data,
+        ...opts,
+      });
       await eventually(`${contract.type} ${eventId} handled`, () => handled(f.pool, eventId));
       return eventId;
     }
@@ -84,17 +89,13 @@ export function eventsContract(
       );
 
       // The same event again (a redelivery) and an older change arriving late: nothing moves.
-      await publishOnBus(
-        bus,
-        ProductPriceChangedV1,
-        'test',
-        p?.id as string,
-        priceChange(p as TestProduct, 1000, 1200),
-        {
-          eventId,
-          time: later,
-        },
-      );
+      await publishOnBus(bus, ProductPriceChangedV1, {
+        source: 'test',
+        subject: p?.id as string,
+        data: priceChange(p as TestProduct, 1000, 1200),
+        id: eventId,
+        time: later,
+      });
       await deliver(ProductPriceChangedV1, priceChange(p as TestProduct, 1000, 900), {
         time: new Date(later.getTime() - 1000),
       });

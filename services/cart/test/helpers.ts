@@ -4,17 +4,16 @@
 // bus on a second database, and a clock the test moves.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type App, createIdentity, migrate, StaticDiscovery } from '@shopnow/chassis';
-import type { EventContract } from '@shopnow/contracts';
+import { type App, migrate, StaticDiscovery } from '@shopnow/chassis';
 import { createPostgresTransport, type Transport } from '@shopnow/events';
 import {
+  migratedDatabase,
   type RunningRedis,
   startRedis,
   type TestDatabase,
-  TestTokenIssuer,
-  testDatabase,
+  type TestTokenIssuer,
   testRedisUrl,
+  withTestbed,
 } from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -22,17 +21,12 @@ import type { Sweeper } from '../src/carts/sweeper.ts';
 import { MIGRATIONS } from '../src/migrations.ts';
 import { type ProductServer, startProductServer, type TestProduct } from './product-server.ts';
 
-/** A fresh, migrated cart database. */
-export async function cartDatabase(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  try {
-    await migrate(db.pool, { service: 'cart', ...MIGRATIONS });
-    return db;
-  } catch (err) {
-    await db.drop();
-    throw err;
-  }
+export async function migrateCart(pool: pg.Pool): Promise<void> {
+  await migrate(pool, { service: 'cart', ...MIGRATIONS });
 }
+
+/** A fresh, migrated cart database. */
+export const cartDatabase = (): Promise<TestDatabase> => migratedDatabase(migrateCart);
 
 /** The run's shared Redis (npm test starts one), else a private server for this file. */
 export async function redisForTests(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -82,18 +76,15 @@ export interface CartFixture {
 export async function startCart(
   options: { redisUrl?: string; idleDays?: number } = {},
 ): Promise<CartFixture> {
-  const db = await cartDatabase();
-  const bus = await testDatabase();
-  const products = await startProductServer();
-  const clock = new TestClock();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  let sweeper: Sweeper | undefined;
-  try {
-    const issuer = await TestTokenIssuer.create();
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migrateCart }, async (bed) => {
+    const products = await startProductServer();
+    bed.onClose(() => products.stop());
+    const clock = new TestClock();
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
+    let sweeper: Sweeper | undefined;
     const app = await buildApp({
       config: {
-        ...tokens,
+        ...bed.issuer.tokenConfig,
         LOG_LEVEL: 'silent',
         BODY_LIMIT_BYTES: 65_536,
         REDIS_URL: options.redisUrl,
@@ -104,25 +95,21 @@ export async function startCart(
         PRODUCT_MAX_STALENESS_MS: 5000,
         PRODUCT_FALLBACK_ENTRIES: 1000,
       },
-      db: db.pool,
+      db: bed.db.pool,
       transport: newTransport(),
       discovery: new StaticDiscovery(`product=${products.url}`),
-      identity: createIdentity({
-        service: 'cart',
-        config: tokens,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      identity: bed.issuer.identity('cart'),
       now: clock.now,
       onSweeper: (s) => {
         sweeper = s;
       },
     });
+    bed.onClose(() => app.close());
     await app.ready();
     return {
       app,
-      pool: db.pool,
-      issuer,
+      pool: bed.db.pool,
+      issuer: bed.issuer,
       products,
       clock,
       sweeper: () => sweeper as Sweeper,
@@ -131,46 +118,15 @@ export async function startCart(
         return items;
       },
       newTransport,
-      busIdle: () =>
-        eventually('the bus has nothing left to deliver', async () => {
-          const { rows } = await bus.pool.query(
-            `SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`,
-          );
-          return rows[0].n === 0;
-        }),
-      close: async () => {
-        await app.close();
-        await products.stop();
-        await db.drop();
-        await bus.drop();
-      },
+      busIdle: bed.busIdle,
+      close: bed.close,
     };
-  } catch (err) {
-    await products.stop();
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+  });
 }
-
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A signed-in customer: their id and request headers. */
 export async function customer(f: CartFixture, userId: string = randomUUID()) {
-  return { userId, headers: bearer(await f.issuer.user(userId)) };
+  return { userId, headers: await f.issuer.headersFor(userId) };
 }
 
 /** A new anonymous cart: its id and the headers that open it. */
@@ -181,34 +137,5 @@ export async function anonymousCart(f: CartFixture) {
   return { cartId, cartToken, headers: { 'x-cart-token': cartToken } };
 }
 
-/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
-export async function publishOnBus<C extends EventContract>(
-  transport: Transport,
-  contract: C,
-  source: string,
-  subject: string,
-  data: unknown,
-  options: { eventId?: string; time?: Date } = {},
-): Promise<string> {
-  const problems = contract.problems(data);
-  assert.deepEqual(problems, [], `test event breaks ${contract.type}`);
-  const eventId = options.eventId ?? randomUUID();
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source,
-    time: (options.time ?? new Date()).toISOString(),
-    subject,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
-  return eventId;
-}
-
-export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
-
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, polling, tokens) lives once in the testkit. */
+export { assertProblem, bearer, eventually, handled, publishOnBus } from '@shopnow/testkit';

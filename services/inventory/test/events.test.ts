@@ -80,7 +80,7 @@ async function deliver(
   data: unknown,
   id?: string,
 ) {
-  const eventId = await publishOnBus(bus, contract, source, subject, data, id);
+  const eventId = await publishOnBus(bus, contract, { source, subject, data, id });
   await eventually(`${contract.type} ${eventId} handled`, () => handled(f.pool, eventId));
   return eventId;
 }
@@ -125,7 +125,12 @@ describe('order events', () => {
     await deliver(ProductCreatedV1, 'product', p.productId, p);
     const order = orderPlaced([['EVT-010', 3]]);
     const eventId = await deliver(OrderPlacedV1, 'order', order.orderId, order);
-    await publishOnBus(bus, OrderPlacedV1, 'order', order.orderId, order, eventId);
+    await publishOnBus(bus, OrderPlacedV1, {
+      source: 'order',
+      subject: order.orderId,
+      data: order,
+      id: eventId,
+    });
     await f.busIdle();
     assert.deepEqual(await countsOf(f.pool, 'EVT-010'), { available: 97, reserved: 3, sold: 0 });
     const answers = await published(f.pool, InventoryStockReservedV1, order.orderId);
@@ -180,7 +185,12 @@ describe('order events', () => {
     };
     const eventId = await deliver(OrderCancelledV1, 'order', order.orderId, cancelled);
     // The same event again (the inbox drops it), and another cancellation event for the order.
-    await publishOnBus(bus, OrderCancelledV1, 'order', order.orderId, cancelled, eventId);
+    await publishOnBus(bus, OrderCancelledV1, {
+      source: 'order',
+      subject: order.orderId,
+      data: cancelled,
+      id: eventId,
+    });
     await deliver(OrderCancelledV1, 'order', order.orderId, cancelled);
     await f.busIdle();
     assert.deepEqual(await countsOf(f.pool, 'EVT-012'), { available: 100, reserved: 0, sold: 0 });

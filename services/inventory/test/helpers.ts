@@ -4,17 +4,16 @@
 // event bus on a second database.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, createLogger, migrate, withTransaction } from '@shopnow/chassis';
-import type { EventContract, Role } from '@shopnow/contracts';
+import { type App, createLogger, migrate, withTransaction } from '@shopnow/chassis';
+import type { Role } from '@shopnow/contracts';
 import {
   createPostgresTransport,
   EVENTS_MIGRATIONS,
   outboxOnlyEvents,
   type Transport,
 } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import { migratedDatabase, type TestDatabase, type TestTokenIssuer, withTestbed } from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import type { InventoryContext, InventorySettings } from '../src/context.ts';
@@ -34,16 +33,7 @@ export async function migrateInventory(pool: pg.Pool): Promise<void> {
 }
 
 /** A fresh, migrated inventory database. */
-export async function inventoryDatabase(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  try {
-    await migrateInventory(db.pool);
-    return db;
-  } catch (err) {
-    await db.drop();
-    throw err;
-  }
-}
+export const inventoryDatabase = (): Promise<TestDatabase> => migratedDatabase(migrateInventory);
 
 /** What the saga functions get: events into the outbox of `pool`'s database, as the app's would. */
 export function testContext(pool: pg.Pool, settings: Partial<InventorySettings> = {}): InventoryContext {
@@ -76,19 +66,6 @@ export async function countsOf(pool: pg.Pool, sku: string) {
   );
   assert.ok(rows[0], `no stock row ${sku}`);
   return rows[0];
-}
-
-/** The data of the outbox's events of `contract`, oldest first, optionally of one subject. */
-export async function published<C extends EventContract>(
-  pool: pg.Pool,
-  contract: C,
-  subject?: string,
-): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await pool.query<{ body: string }>(
-    'SELECT body FROM outbox WHERE type = $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq',
-    [contract.type, subject ?? null],
-  );
-  return rows.map((row) => JSON.parse(row.body).data);
 }
 
 /**
@@ -142,19 +119,6 @@ export function orderPlaced(lines: Array<[string, number]>, orderId: string = ra
   };
 }
 
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
 // ---- the app ----
 
 export interface InventoryFixture {
@@ -175,15 +139,11 @@ export async function startInventory(
     RESERVATION_TTL_SECONDS?: number;
   } = {},
 ): Promise<InventoryFixture> {
-  const db = await inventoryDatabase();
-  const bus = await testDatabase();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  try {
-    const issuer = await TestTokenIssuer.create();
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migrateInventory }, async (bed) => {
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
     const app = await buildApp({
       config: {
-        ...tokens,
+        ...bed.issuer.tokenConfig,
         LOG_LEVEL: 'silent',
         BODY_LIMIT_BYTES: 65_536,
         NEW_SKU_STOCK: 0,
@@ -192,81 +152,33 @@ export async function startInventory(
         RESERVATION_SWEEP_INTERVAL_MS: 60_000,
         ...config,
       },
-      db: db.pool,
+      db: bed.db.pool,
       transport: newTransport(),
-      identity: createIdentity({
-        service: 'inventory',
-        config: tokens,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      identity: bed.issuer.identity('inventory'),
     });
+    bed.onClose(() => app.close());
     await app.ready();
     return {
       app,
-      pool: db.pool,
-      issuer,
+      pool: bed.db.pool,
+      issuer: bed.issuer,
       newTransport,
-      busIdle: () =>
-        eventually('the bus has nothing left to deliver', async () => {
-          const { rows } = await bus.pool.query(
-            `SELECT count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry', 'active')`,
-          );
-          return rows[0].n === 0;
-        }),
-      close: async () => {
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
+      busIdle: bed.busIdle,
+      close: bed.close,
     };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+  });
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function asUser(
   f: InventoryFixture,
   roles: Role[] = ['customer'],
   userId: string = randomUUID(),
 ) {
-  return bearer(await f.issuer.user(userId, { roles }));
+  return f.issuer.headersFor(userId, { roles });
 }
 
-/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
-export async function publishOnBus<C extends EventContract>(
-  transport: Transport,
-  contract: C,
-  source: string,
-  subject: string,
-  data: unknown,
-  eventId: string = randomUUID(),
-): Promise<string> {
-  const problems = contract.problems(data);
-  assert.deepEqual(problems, [], `test event breaks ${contract.type}`);
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source,
-    time: new Date().toISOString(),
-    subject,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
-  return eventId;
-}
-
-export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
-
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, polling, tokens) lives once in the testkit. */
+export { assertProblem, bearer, eventually, handled, published, publishOnBus } from '@shopnow/testkit';
 
 /** Everything the service stores, to prove a refused request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

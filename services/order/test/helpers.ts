@@ -2,14 +2,19 @@
 // Postgres, migrated like production; a postgres event bus on a second database; the real app
 // (one or more instances on the same database) with real Ed25519 tokens (TestTokenIssuer); the
 // upstream fixtures (product, profile, cart) and the real payment-provider process.
-import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, migrate, StaticDiscovery } from '@shopnow/chassis';
+import { type App, migrate, StaticDiscovery } from '@shopnow/chassis';
 import type { EventContract, Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import {
+  eventually,
+  handled,
+  publishOnBus,
+  type TestDatabase,
+  type TestTokenIssuer,
+  withTestbed,
+} from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import type { OrderAppConfig } from '../src/config.ts';
@@ -20,25 +25,13 @@ import {
   startProviderProcess,
 } from './upstream-fixtures.ts';
 
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, polling, tokens) lives once in the testkit. */
+export { assertProblem, bearer, eventually, published } from '@shopnow/testkit';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 export async function migrateOrder(pool: pg.Pool): Promise<void> {
   await migrate(pool, { service: 'order', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
-}
-
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
 }
 
 export interface OrderFixture {
@@ -59,24 +52,16 @@ export interface OrderFixture {
 export type TestConfig = Partial<OrderAppConfig>;
 
 export async function startOrder(config: TestConfig = {}): Promise<OrderFixture> {
-  const db = await testDatabase();
-  const busDb = await testDatabase();
-  const shop = await new ShopFixture().start();
-  const cleanups: Array<() => Promise<void>> = [() => shop.close(), () => busDb.drop(), () => db.drop()];
-  const cleanup = async () => {
-    for (const c of cleanups.splice(0)) await c().catch(() => {});
-  };
-  try {
-    await migrateOrder(db.pool);
+  return withTestbed({ migrate: migrateOrder }, async (bed) => {
+    const shop = await new ShopFixture().start();
+    bed.onClose(() => shop.close());
     const provider = await startProviderProcess();
-    cleanups.unshift(() => provider.close());
-    const issuer = await TestTokenIssuer.create();
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+    bed.onClose(() => provider.close());
     const instances: App[] = [];
     const addInstance = async () => {
       const app = await buildApp({
         config: {
-          ...tokens,
+          ...bed.issuer.tokenConfig,
           LOG_LEVEL: 'silent',
           BODY_LIMIT_BYTES: 1_048_576,
           STOCK_TIMEOUT_SECONDS: 120,
@@ -88,33 +73,33 @@ export async function startOrder(config: TestConfig = {}): Promise<OrderFixture>
           PUBLIC_PATH_PREFIX: '/api',
           ...config,
         },
-        db: db.pool,
+        db: bed.db.pool,
         discovery: new StaticDiscovery(shop.serviceUrls),
-        transport: createPostgresTransport({ connectionString: busDb.url }),
-        identity: createIdentity({
-          service: 'order',
-          config: tokens,
-          keys: issuer.keys,
-          revocations: issuer.revocations,
-        }),
+        transport: createPostgresTransport({ connectionString: bed.bus.url }),
+        identity: bed.issuer.identity('order'),
       });
+      bed.onClose(() => app.close());
       await app.ready();
       instances.push(app);
-      cleanups.unshift(() => app.close());
       return app;
     };
     const app = await addInstance();
-    const bus = createPostgresTransport({ connectionString: busDb.url });
+    const bus = createPostgresTransport({ connectionString: bed.bus.url });
+    bed.onClose(() => bus.close());
     await bus.start();
-    cleanups.unshift(() => bus.close());
-    return { app, instances, pool: db.pool, issuer, shop, provider, bus, addInstance, close: cleanup };
-  } catch (err) {
-    await cleanup();
-    throw err;
-  }
+    return {
+      app,
+      instances,
+      pool: bed.db.pool,
+      issuer: bed.issuer,
+      shop,
+      provider,
+      bus,
+      addInstance,
+      close: bed.close,
+    };
+  });
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A signed-in customer: their id, Authorization header, one address and a card token of theirs. */
 export interface Customer {
@@ -131,14 +116,14 @@ export async function customer(
   const userId = randomUUID();
   return {
     userId,
-    headers: bearer(await f.issuer.user(userId, { roles: options.roles ?? ['customer'] })),
+    headers: await f.issuer.headersFor(userId, { roles: options.roles ?? ['customer'] }),
     addressId: f.shop.addAddress(userId, options.country ?? 'DE').id,
     cardToken: await f.provider.tokenize(userId),
   };
 }
 
 export async function adminHeaders(f: OrderFixture) {
-  return bearer(await f.issuer.user(randomUUID(), { roles: ['admin'] }));
+  return f.issuer.headersFor(randomUUID(), { roles: ['admin'] });
 }
 
 /** POST /orders as `c` with `body` (defaults: c's address and card, no lines: the cart). */
@@ -157,19 +142,6 @@ export function placeOrder(
   });
 }
 
-/** The data of the outbox's events of `contract`, oldest first, optionally of one subject. */
-export async function published<C extends EventContract>(
-  pool: pg.Pool,
-  contract: C,
-  subject?: string,
-): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await pool.query<{ body: string }>(
-    'SELECT body FROM outbox WHERE type = $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq',
-    [contract.type, subject ?? null],
-  );
-  return rows.map((row) => JSON.parse(row.body).data);
-}
-
 /** Publishes `data` as `source` would (a CloudEvents envelope on the bus); resolves once handled. */
 export async function deliver<C extends EventContract>(
   f: OrderFixture,
@@ -178,24 +150,8 @@ export async function deliver<C extends EventContract>(
   data: { orderId: string } & Record<string, unknown>,
   eventId: string = randomUUID(),
 ): Promise<string> {
-  assert.deepEqual(contract.problems(data), [], `test event breaks ${contract.type}`);
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source,
-    time: new Date().toISOString(),
-    subject: data.orderId,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await f.bus.publish([
-    { id: eventId, type: contract.type, subject: data.orderId, body: JSON.stringify(envelope) },
-  ]);
-  await eventually(`${contract.type} ${eventId} handled`, async () => {
-    const { rowCount } = await f.pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId]);
-    return rowCount === 1;
-  });
+  await publishOnBus(f.bus, contract, { source, subject: data.orderId, data, id: eventId });
+  await eventually(`${contract.type} ${eventId} handled`, () => handled(f.pool, eventId));
   return eventId;
 }
 

@@ -4,18 +4,21 @@
 // on top with real Ed25519 tokens (TestTokenIssuer) and a postgres event bus on a second database.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, migrate } from '@shopnow/chassis';
+import { type App, migrate } from '@shopnow/chassis';
 import type { EventContract, Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import {
+  type BusPublisher,
   freePort,
+  publishOnBus as publish,
   type RunningScript,
   runScript,
   type TestDatabase,
-  TestTokenIssuer,
+  type TestTokenIssuer,
   testDatabase,
+  eventually as waitUntil,
+  withTestbed,
 } from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -33,18 +36,9 @@ export const CARDS = {
   processingError: '4000000000000119',
 } as const;
 
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
+/** Polls as the testkit does, with more time: a payment waits on the processor's own process too. */
+export const eventually = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) =>
+  waitUntil(what, check, timeoutMs);
 
 // ---- the card processor, as a process ----
 
@@ -169,15 +163,10 @@ export async function startPayment(
   providerUrl: string,
   config: Partial<PaymentAppConfig> = {},
 ): Promise<PaymentFixture> {
-  const db = await testDatabase();
-  const busDb = await testDatabase();
-  try {
-    await migratePayment(db.pool);
-    const issuer = await TestTokenIssuer.create();
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migratePayment }, async (bed) => {
     const app = await buildApp({
       config: {
-        ...tokens,
+        ...bed.issuer.tokenConfig,
         LOG_LEVEL: 'silent',
         BODY_LIMIT_BYTES: 65_536,
         PROVIDER_URL: providerUrl,
@@ -185,75 +174,27 @@ export async function startPayment(
         ...FAST,
         ...config,
       },
-      db: db.pool,
-      transport: createPostgresTransport({ connectionString: busDb.url }),
-      identity: createIdentity({
-        service: 'payment',
-        config: tokens,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      db: bed.db.pool,
+      transport: createPostgresTransport({ connectionString: bed.bus.url }),
+      identity: bed.issuer.identity('payment'),
     });
+    bed.onClose(() => app.close());
     await app.ready();
-    const bus = createPostgresTransport({ connectionString: busDb.url });
+    const bus = createPostgresTransport({ connectionString: bed.bus.url });
+    bed.onClose(() => bus.close());
     await bus.start();
-    return {
-      app,
-      pool: db.pool,
-      issuer,
-      bus,
-      close: async () => {
-        await bus.close();
-        await app.close();
-        await db.drop();
-        await busDb.drop();
-      },
-    };
-  } catch (err) {
-    await db.drop();
-    await busDb.drop();
-    throw err;
-  }
+    return { app, pool: bed.db.pool, issuer: bed.issuer, bus, close: bed.close };
+  });
 }
 
-/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
-export async function publishOnBus<C extends EventContract>(
-  transport: Transport,
-  contract: C,
+/** Publishes what the order service would (payment consumes only order's events); resolves to the event id. */
+export const publishOnBus = (
+  transport: BusPublisher,
+  contract: EventContract,
   subject: string,
   data: unknown,
-  eventId: string = randomUUID(),
-): Promise<string> {
-  assert.deepEqual(contract.problems(data), [], `test event breaks ${contract.type}`);
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source: 'order',
-    time: new Date().toISOString(),
-    subject,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
-  return eventId;
-}
-
-export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
-
-/** The data of the outbox's events of `contract` about one order, oldest first. */
-export async function published(
-  pool: pg.Pool,
-  contract: EventContract,
-  orderId: string,
-): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await pool.query<{ body: string }>(
-    'SELECT body FROM outbox WHERE type = $1 AND subject = $2 ORDER BY seq',
-    [contract.type, orderId],
-  );
-  return rows.map((row) => JSON.parse(row.body).data);
-}
+  id?: string,
+): Promise<string> => publish(transport, contract, { source: 'order', subject, data, id });
 
 export async function paymentOf(pool: pg.Pool, orderId: string) {
   const { rows } = await pool.query(
@@ -304,10 +245,9 @@ export function orderCancelled(orderId: string, userId: string, reason = 'custom
   return { orderId, userId, reason, refunded: true, cancelledAt: new Date().toISOString() };
 }
 
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 export async function asUser(f: PaymentFixture, roles: Role[] = ['customer'], userId: string = randomUUID()) {
-  return bearer(await f.issuer.user(userId, { roles }));
+  return f.issuer.headersFor(userId, { roles });
 }
 
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, tokens) lives once in the testkit. */
+export { assertProblem, bearer, handled, published } from '@shopnow/testkit';

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopnow/chassis';
-import { createIdentity, type IdentityKit, migrate } from '@shopnow/chassis';
+import { type IdentityKit, migrate } from '@shopnow/chassis';
 import type { Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import { type TestDatabase, TestTokenIssuer, withTestbed } from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { seedCatalog } from '../src/seed/seed.ts';
@@ -21,22 +21,15 @@ export const issuer = await TestTokenIssuer.create();
 
 /** What buildApp gets in tests: verification against `issuer`'s keys and revocation list. */
 export function testIdentity(): IdentityKit {
-  return createIdentity({
-    service: 'product',
-    config: { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' },
-    keys: issuer.keys,
-    revocations: issuer.revocations,
-  });
+  return issuer.identity('product');
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** An Authorization header for `userId` (a customer unless `roles` say otherwise). */
 export async function userHeader(
   userId: string = randomUUID(),
   options: { roles?: Role[]; sessionId?: string } = {},
 ): Promise<{ authorization: string }> {
-  return bearer(await issuer.user(userId, options));
+  return issuer.headersFor(userId, options);
 }
 
 /** An Authorization header for a fresh admin. */
@@ -53,8 +46,7 @@ export function testConfig(cacheTtlMs = 2000) {
     PRODUCT_CACHE_TTL_MS: cacheTtlMs,
     LOG_LEVEL: 'silent',
     BODY_LIMIT_BYTES: 1_048_576,
-    TOKEN_ISSUER: 'shopnow-token',
-    TOKEN_AUDIENCE: 'shopnow',
+    ...issuer.tokenConfig,
   };
 }
 
@@ -77,40 +69,23 @@ export async function migrateProduct(pool: pg.Pool): Promise<void> {
 export async function startProduct(
   options: { seed?: boolean; cacheTtlMs?: number } = {},
 ): Promise<ProductFixture> {
-  const db = await testDatabase();
-  const bus = await testDatabase();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  try {
-    await migrateProduct(db.pool);
-    if (options.seed ?? true) await seedCatalog(db.pool);
+  return withTestbed({ migrate: migrateProduct, issuer }, async (bed) => {
+    if (options.seed ?? true) await seedCatalog(bed.db.pool);
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
     const app = await buildApp({
       transport: newTransport(),
       config: testConfig(options.cacheTtlMs),
-      db: db.pool,
+      db: bed.db.pool,
       identity: testIdentity(),
     });
+    bed.onClose(() => app.close());
     await app.ready();
-    return {
-      app,
-      db,
-      pool: db.pool,
-      bus,
-      newTransport,
-      close: async () => {
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
-    };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+    return { app, db: bed.db, pool: bed.db.pool, bus: bed.bus, newTransport, close: bed.close };
+  });
 }
 
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, tokens) lives once in the testkit. */
+export { assertProblem, bearer } from '@shopnow/testkit';
 
 /** Everything the catalog holds, to prove a rejected request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopnow/chassis';
-import { createIdentity, migrate } from '@shopnow/chassis';
+import { migrate } from '@shopnow/chassis';
 import type { Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import { type TestTokenIssuer, withTestbed } from '@shopnow/testkit';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -38,54 +38,28 @@ export async function migrateProfile(pool: pg.Pool): Promise<void> {
 }
 
 export async function startProfile(): Promise<ProfileFixture> {
-  const db: TestDatabase = await testDatabase();
-  const bus: TestDatabase = await testDatabase();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  try {
-    await migrateProfile(db.pool);
-    const issuer = await TestTokenIssuer.create();
+  return withTestbed({ migrate: migrateProfile }, async (bed) => {
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
     const routes: RegisteredRoute[] = [];
-    const config = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
     const app = await buildApp({
-      config: { ...config, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 65_536 },
-      db: db.pool,
+      config: { ...bed.issuer.tokenConfig, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 65_536 },
+      db: bed.db.pool,
       transport: newTransport(),
-      identity: createIdentity({
-        service: 'profile',
-        config,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      identity: bed.issuer.identity('profile'),
       onRoute: (route: RouteOptions) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
         for (const method of methods) routes.push({ method, url: route.url, bodySchema: route.schema?.body });
       },
     });
+    bed.onClose(() => app.close());
     await app.ready();
-    return {
-      app,
-      pool: db.pool,
-      issuer,
-      routes,
-      newTransport,
-      close: async () => {
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
-    };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+    return { app, pool: bed.db.pool, issuer: bed.issuer, routes, newTransport, close: bed.close };
+  });
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Authorization headers for a user with `roles`. */
 export async function asUser(f: ProfileFixture, userId: string, roles: Role[] = ['customer']) {
-  return bearer(await f.issuer.user(userId, { roles }));
+  return f.issuer.headersFor(userId, { roles });
 }
 
 export const validAddress = (overrides: Record<string, unknown> = {}) => ({
@@ -115,8 +89,8 @@ export async function addAddress(
   return res.json();
 }
 
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, tokens) lives once in the testkit. */
+export { assertProblem, bearer } from '@shopnow/testkit';
 
 /** Everything the service stores, to prove a refused request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

@@ -34,7 +34,7 @@ async function deliver(
   data: unknown,
   to: { fixture: ShippingFixture; bus: Transport } = { fixture: f, bus },
 ) {
-  const eventId = await publishOnBus(to.bus, contract, 'order', subject, data);
+  const eventId = await publishOnBus(to.bus, contract, { source: 'order', subject, data });
   await eventually(`${contract.type} ${eventId} handled`, () => handled(to.fixture.pool, eventId));
 }
 

@@ -2,19 +2,23 @@
 // migrated like production; the shipment functions driven directly with an outbox-only publisher;
 // or the real app on top, with real Ed25519 tokens (TestTokenIssuer) and a postgres event bus on a
 // second database.
-import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, createLogger, migrate } from '@shopnow/chassis';
-import type { EventContract, EventData, OrderConfirmedV1, Role } from '@shopnow/contracts';
+import { type App, createLogger, migrate } from '@shopnow/chassis';
+import type { EventData, OrderConfirmedV1, Role } from '@shopnow/contracts';
 import {
   createPostgresTransport,
   EVENTS_MIGRATIONS,
   outboxOnlyEvents,
   type Transport,
 } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import {
+  migratedDatabase,
+  outboxEvents,
+  type TestDatabase,
+  type TestTokenIssuer,
+  withTestbed,
+} from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import type { ShippingAppConfig } from '../src/config.ts';
@@ -29,17 +33,12 @@ export const SETTINGS: ShippingSettings = {
 };
 const silent = createLogger({ service: 'shipping', version: 'test', level: 'silent' });
 
-/** A fresh, migrated shipping database. */
-export async function shippingDatabase(): Promise<TestDatabase> {
-  const db = await testDatabase();
-  try {
-    await migrate(db.pool, { service: 'shipping', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
-    return db;
-  } catch (err) {
-    await db.drop();
-    throw err;
-  }
+export async function migrateShipping(pool: pg.Pool): Promise<void> {
+  await migrate(pool, { service: 'shipping', dir: MIGRATIONS_DIR, packages: [EVENTS_MIGRATIONS] });
 }
+
+/** A fresh, migrated shipping database. */
+export const shippingDatabase = (): Promise<TestDatabase> => migratedDatabase(migrateShipping);
 
 /** What the shipment functions get: events into the outbox of `pool`'s database, as the app's would. */
 export function testContext(pool: pg.Pool, settings: Partial<ShippingSettings> = {}): ShippingContext {
@@ -90,39 +89,9 @@ export function orderConfirmed(
   };
 }
 
-/** The data of the outbox's events of `contract`, oldest first, optionally of one subject. */
-export async function published<C extends EventContract>(
-  pool: pg.Pool,
-  contract: C,
-  subject?: string,
-): Promise<Array<Record<string, unknown>>> {
-  const { rows } = await pool.query<{ body: string }>(
-    'SELECT body FROM outbox WHERE type = $1 AND ($2::text IS NULL OR subject = $2) ORDER BY seq',
-    [contract.type, subject ?? null],
-  );
-  return rows.map((row) => JSON.parse(row.body).data);
-}
-
 /** The types of every event in the outbox about `subject`, oldest first. */
 export async function publishedTypes(pool: pg.Pool, subject: string): Promise<string[]> {
-  const { rows } = await pool.query<{ type: string }>(
-    'SELECT type FROM outbox WHERE subject = $1 ORDER BY seq',
-    [subject],
-  );
-  return rows.map((row) => row.type);
-}
-
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
+  return (await outboxEvents(pool, { subject })).map((event) => event.type);
 }
 
 // ---- the app ----
@@ -137,15 +106,11 @@ export interface ShippingFixture {
 }
 
 export async function startShipping(config: Partial<ShippingAppConfig> = {}): Promise<ShippingFixture> {
-  const db = await shippingDatabase();
-  const bus = await testDatabase();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  try {
-    const issuer = await TestTokenIssuer.create();
-    const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migrateShipping }, async (bed) => {
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
     const app = await buildApp({
       config: {
-        ...tokens,
+        ...bed.issuer.tokenConfig,
         LOG_LEVEL: 'silent',
         BODY_LIMIT_BYTES: 65_536,
         SHIP_FROM_CITY: 'Rotterdam',
@@ -155,74 +120,26 @@ export async function startShipping(config: Partial<ShippingAppConfig> = {}): Pr
         CARRIER_SWEEP_INTERVAL_MS: 100,
         ...config,
       },
-      db: db.pool,
+      db: bed.db.pool,
       transport: newTransport(),
-      identity: createIdentity({
-        service: 'shipping',
-        config: tokens,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      identity: bed.issuer.identity('shipping'),
     });
+    bed.onClose(() => app.close());
     await app.ready();
-    return {
-      app,
-      pool: db.pool,
-      issuer,
-      newTransport,
-      close: async () => {
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
-    };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+    return { app, pool: bed.db.pool, issuer: bed.issuer, newTransport, close: bed.close };
+  });
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export async function asUser(
   f: ShippingFixture,
   userId: string = randomUUID(),
   roles: Role[] = ['customer'],
 ) {
-  return bearer(await f.issuer.user(userId, { roles }));
+  return f.issuer.headersFor(userId, { roles });
 }
 
-/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
-export async function publishOnBus<C extends EventContract>(
-  transport: Transport,
-  contract: C,
-  source: string,
-  subject: string,
-  data: unknown,
-  eventId: string = randomUUID(),
-): Promise<string> {
-  const problems = contract.problems(data);
-  assert.deepEqual(problems, [], `test event breaks ${contract.type}`);
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source,
-    time: new Date().toISOString(),
-    subject,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
-  return eventId;
-}
-
-export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
-
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, polling, tokens) lives once in the testkit. */
+export { assertProblem, bearer, eventually, handled, published, publishOnBus } from '@shopnow/testkit';
 
 /** Everything the service stores, to prove a refused request changed nothing. */
 export async function snapshot(pool: pg.Pool): Promise<string> {

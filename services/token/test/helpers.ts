@@ -2,13 +2,12 @@
 // Postgres, migrated like production, a second one as the event bus, and the real app on top.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopnow/chassis';
 import { migrate } from '@shopnow/chassis';
 import type { EventContract, EventData } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { outboxEvents as envelopes, publishOnBus, type TestDatabase, withTestbed } from '@shopnow/testkit';
 import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { type BuildAppDeps, buildApp } from '../src/app.ts';
@@ -65,14 +64,10 @@ export async function migrateToken(pool: pg.Pool): Promise<void> {
 export async function startToken(
   options: Pick<BuildAppDeps, 'retiredKeyWindowMs' | 'keyCacheMs' | 'refreshGraceMs' | 'onRoute'> = {},
 ): Promise<TokenFixture> {
-  const db = await testDatabase();
-  const bus = await testDatabase();
-  let publisher: Transport | undefined;
-  try {
-    await migrateToken(db.pool);
+  return withTestbed({ migrate: migrateToken }, async (bed) => {
     const app = await buildApp({
       ...options,
-      transport: createPostgresTransport({ connectionString: bus.url }),
+      transport: createPostgresTransport({ connectionString: bed.bus.url }),
       config: {
         TOKEN_ISSUER: 'shopnow-token',
         TOKEN_AUDIENCE: 'shopnow',
@@ -80,8 +75,9 @@ export async function startToken(
         LOG_LEVEL: 'silent',
         BODY_LIMIT_BYTES: 1_048_576,
       },
-      db: db.pool,
+      db: bed.db.pool,
     });
+    bed.onClose(() => app.close());
     await app.ready();
     const serviceAuth = async (name: keyof typeof CLIENT_SECRETS) => {
       const res = await app.inject({
@@ -96,30 +92,21 @@ export async function startToken(
       assert.equal(res.statusCode, 200, res.body);
       return { authorization: `Bearer ${res.json().access_token}` };
     };
+    let publisher: Transport | undefined;
     const publishAt: TokenFixture['publishAt'] = async (contract, subject, data, time) => {
       if (publisher === undefined) {
-        publisher = createPostgresTransport({ connectionString: bus.url });
-        await publisher.start();
+        const started = createPostgresTransport({ connectionString: bed.bus.url });
+        bed.onClose(() => started.close());
+        await started.start();
+        publisher = started;
       }
-      const envelope = {
-        specversion: '1.0',
-        id: randomUUID(),
-        type: contract.type,
-        source: 'test',
-        time: time.toISOString(),
-        subject,
-        datacontenttype: 'application/json',
-        data,
-      };
-      await publisher.publish([
-        { id: envelope.id, type: envelope.type, subject, body: JSON.stringify(envelope) },
-      ]);
+      await publishOnBus(publisher, contract, { source: 'test', subject, data, time });
     };
     return {
       app,
-      db,
-      pool: db.pool,
-      bus,
+      db: bed.db,
+      pool: bed.db.pool,
+      bus: bed.bus,
       serviceAuth,
       async login(userId = randomUUID(), device) {
         const res = await app.inject({
@@ -133,45 +120,21 @@ export async function startToken(
       },
       publish: (contract, subject, data) => publishAt(contract, subject, data, new Date()),
       publishAt,
-      close: async () => {
-        await publisher?.close();
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
+      close: bed.close,
     };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+  });
 }
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export function refresh(app: App, refreshToken: string): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'POST', url: '/sessions/refresh', payload: { refreshToken } });
 }
 
-/** Every service answers errors alike, so the assertion lives once in the testkit. */
-export { assertProblem } from '@shopnow/testkit';
-
-export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
+/** What every service's tests share (errors, polling, tokens) lives once in the testkit. */
+export { assertProblem, bearer, eventually } from '@shopnow/testkit';
 
 export async function outboxEvents(
   pool: pg.Pool,
   subject: string,
 ): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
-  const { rows } = await pool.query('select body from outbox where subject = $1 order by seq', [subject]);
-  return rows.map((row) => {
-    const envelope = typeof row.body === 'string' ? JSON.parse(row.body) : row.body;
-    return { type: envelope.type, data: envelope.data };
-  });
+  return (await envelopes(pool, { subject })).map(({ type, data }) => ({ type, data }));
 }

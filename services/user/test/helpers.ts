@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, migrate } from '@shopnow/chassis';
+import { type App, migrate } from '@shopnow/chassis';
 import type { Role, Tier } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import {
+  bearer,
+  outboxEvents as envelopes,
+  type TestDatabase,
+  type TestTokenIssuer,
+  withTestbed,
+} from '@shopnow/testkit';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { insertRegisteredUser, updateUser } from '../src/store/users.ts';
@@ -33,50 +39,38 @@ export async function migrateUser(pool: pg.Pool): Promise<void> {
 }
 
 export async function startUser(): Promise<UserFixture> {
-  const db = await testDatabase();
-  const bus = await testDatabase();
-  const newTransport = () => createPostgresTransport({ connectionString: bus.url });
-  try {
-    await migrateUser(db.pool);
-    const issuer = await TestTokenIssuer.create();
-    const config = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migrateUser }, async (bed) => {
+    const newTransport = () => createPostgresTransport({ connectionString: bed.bus.url });
     const routes: RegisteredRoute[] = [];
     const app = await buildApp({
       transport: newTransport(),
-      config: { ...config, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576, EVENTS_MAX_ATTEMPTS: 2 },
-      db: db.pool,
-      identity: createIdentity({
-        service: 'user',
-        config,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      config: {
+        ...bed.issuer.tokenConfig,
+        LOG_LEVEL: 'silent',
+        BODY_LIMIT_BYTES: 1_048_576,
+        EVENTS_MAX_ATTEMPTS: 2,
+      },
+      db: bed.db.pool,
+      identity: bed.issuer.identity('user'),
       onRoute: (route) => {
         for (const method of [route.method].flat()) {
           if (method !== 'HEAD') routes.push({ method, url: route.url });
         }
       },
     });
+    bed.onClose(() => app.close());
     await app.ready();
     return {
       app,
-      db,
-      pool: db.pool,
-      bus,
-      issuer,
+      db: bed.db,
+      pool: bed.db.pool,
+      bus: bed.bus,
+      issuer: bed.issuer,
       routes,
       newTransport,
-      close: async () => {
-        await app.close();
-        await db.drop();
-        await bus.drop();
-      },
+      close: bed.close,
     };
-  } catch (err) {
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+  });
 }
 
 export interface TestUser {
@@ -110,7 +104,7 @@ export async function createUser(
     roles: options.roles ?? ['customer'],
     tier: options.tier ?? 'free',
   });
-  return { id, email, token, headers: { authorization: `Bearer ${token}` } };
+  return { id, email, token, headers: bearer(token) };
 }
 
 /** Every service answers errors alike, so the assertion lives once in the testkit. */
@@ -130,9 +124,5 @@ export async function outboxEvents(
   pool: pg.Pool,
   subject: string,
 ): Promise<Array<{ type: string; data: Record<string, unknown> }>> {
-  const { rows } = await pool.query<{ type: string; body: string }>(
-    'SELECT type, body FROM outbox WHERE subject = $1 ORDER BY seq',
-    [subject],
-  );
-  return rows.map((row) => ({ type: row.type, data: JSON.parse(row.body).data }));
+  return (await envelopes(pool, { subject })).map(({ type, data }) => ({ type, data }));
 }
