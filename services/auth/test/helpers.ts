@@ -3,9 +3,14 @@
 // stand-in token service on a real port; a clock the tests move instead of sleeping.
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, createServiceClient, migrate, StaticDiscovery } from '@shopnow/chassis';
+import { type App, createServiceClient, migrate, StaticDiscovery } from '@shopnow/chassis';
 import { createPostgresTransport, EVENTS_MIGRATIONS } from '@shopnow/events';
-import { type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import {
+  outboxEvents as envelopes,
+  type TestDatabase,
+  type TestTokenIssuer,
+  withTestbed,
+} from '@shopnow/testkit';
 import type { LightMyRequestResponse } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -42,58 +47,40 @@ export async function migrateAuth(pool: pg.Pool): Promise<void> {
 export async function startAuth(
   options: { throttle?: Partial<ThrottleRules>; realClock?: boolean } = {},
 ): Promise<AuthFixture> {
-  const db = await testDatabase();
-  const bus = await testDatabase();
-  const issuer = await TestTokenIssuer.create();
-  const tokenServer = await startTokenServer(issuer);
-  const tokenClient = createServiceClient({
-    service: 'token',
-    discovery: new StaticDiscovery(`token=${tokenServer.url}`),
-    timeoutMs: 3000,
-  });
-  const clock = new TestClock();
-  try {
-    await migrateAuth(db.pool);
-    const config = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+  return withTestbed({ migrate: migrateAuth }, async (bed) => {
+    const { issuer } = bed;
+    const tokenServer = await startTokenServer(issuer);
+    bed.onClose(() => tokenServer.close());
+    const tokenClient = createServiceClient({
+      service: 'token',
+      discovery: new StaticDiscovery(`token=${tokenServer.url}`),
+      timeoutMs: 3000,
+    });
+    bed.onClose(() => tokenClient.close());
+    const clock = new TestClock();
     const app = await buildApp({
-      transport: createPostgresTransport({ connectionString: bus.url }),
-      config: { ...config, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
-      db: db.pool,
-      identity: createIdentity({
-        service: 'auth',
-        config,
-        keys: issuer.keys,
-        revocations: issuer.revocations,
-      }),
+      transport: createPostgresTransport({ connectionString: bed.bus.url }),
+      config: { ...issuer.tokenConfig, LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 1_048_576 },
+      db: bed.db.pool,
+      identity: issuer.identity('auth'),
       tokenClient,
       serviceAuthorization: async () => `Bearer ${await issuer.service('auth')}`,
       ...(options.realClock ? {} : { clock: clock.now }),
       ...(options.throttle ? { throttle: options.throttle } : {}),
     });
+    bed.onClose(() => app.close());
     await app.ready();
     return {
       app,
-      db,
-      pool: db.pool,
-      bus,
+      db: bed.db,
+      pool: bed.db.pool,
+      bus: bed.bus,
       issuer,
       tokenServer,
       clock,
-      close: async () => {
-        await app.close();
-        await tokenClient.close();
-        await tokenServer.close();
-        await db.drop();
-        await bus.drop();
-      },
+      close: bed.close,
     };
-  } catch (err) {
-    await tokenClient.close();
-    await tokenServer.close();
-    await db.drop();
-    await bus.drop();
-    throw err;
-  }
+  });
 }
 
 /** Every service answers errors alike, so the assertion lives once in the testkit. */
@@ -104,11 +91,7 @@ export async function outboxEvents(
   pool: pg.Pool,
   type?: string,
 ): Promise<Array<{ type: string; subject: string; data: Record<string, unknown> }>> {
-  const { rows } = await pool.query<{ body: string }>(
-    `SELECT body FROM outbox ${type ? 'WHERE type = $1' : ''} ORDER BY seq`,
-    type ? [type] : [],
-  );
-  return rows.map((row) => JSON.parse(row.body));
+  return envelopes(pool, { type });
 }
 
 /** Everything the auth tables hold, to prove a request changed nothing. */

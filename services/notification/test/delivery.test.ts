@@ -357,14 +357,24 @@ describe('replicas', () => {
       for (let i = 0; i < 30; i++) {
         const user = registered();
         users.push(user);
-        await publishOnBus(first.bus, AuthUserRegisteredV1, user.userId, user, undefined, 'auth');
+        await publishOnBus(first.bus, AuthUserRegisteredV1, {
+          source: 'auth',
+          subject: user.userId,
+          data: user,
+        });
       }
       await eventually('every recipient is known', async () => {
         const { rows } = await first.pool.query('SELECT count(*)::int AS n FROM recipients');
         return rows[0].n === 30;
       });
       await Promise.all(
-        users.map((u) => publishOnBus(first.bus, OrderPlacedV1, randomUUID(), placed(u.userId))),
+        users.map((u) =>
+          publishOnBus(first.bus, OrderPlacedV1, {
+            source: 'order',
+            subject: randomUUID(),
+            data: placed(u.userId),
+          }),
+        ),
       );
       await eventually(
         'all sent',

@@ -2,15 +2,20 @@
 // (embedded) Postgres, a postgres event bus on a second database, a real SMTP server (smtp-server),
 // the profile service's preferences route as a small HTTP server on a real port that checks the
 // caller's service token, and the real app on top with real Ed25519 tokens (TestTokenIssuer).
-import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type App, createIdentity, migrate, StaticDiscovery } from '@shopnow/chassis';
+import { type App, migrate, StaticDiscovery } from '@shopnow/chassis';
 import type { EventContract, Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
-import { TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import {
+  handled,
+  publishOnBus,
+  type Testbed,
+  type TestTokenIssuer,
+  eventually as waitUntil,
+  withTestbed,
+} from '@shopnow/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -18,18 +23,9 @@ import type { NotificationAppConfig } from '../src/config.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
+/** Polls as the testkit does, with more time: a message waits on the sender's passes and SMTP. */
+export const eventually = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) =>
+  waitUntil(what, check, timeoutMs);
 
 // ---- the profile service's preferences, as profile answers them ----
 
@@ -101,19 +97,15 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-interface Shared {
-  pool: pg.Pool;
-  busUrl: string;
-  issuer: TestTokenIssuer;
-  profile: ProfileStandIn;
-  serviceBearer: string;
-}
-
-async function appOn(shared: Shared, config: Partial<NotificationAppConfig>): Promise<App> {
-  const tokens = { TOKEN_ISSUER: 'shopnow-token', TOKEN_AUDIENCE: 'shopnow' };
+async function appOn(
+  bed: Testbed,
+  profile: ProfileStandIn,
+  serviceBearer: string,
+  config: Partial<NotificationAppConfig>,
+): Promise<App> {
   const app = await buildApp({
     config: {
-      ...tokens,
+      ...bed.issuer.tokenConfig,
       LOG_LEVEL: 'silent',
       BODY_LIMIT_BYTES: 65_536,
       SMTP_FROM: 'ShopNow <no-reply@shopnow.test>',
@@ -122,90 +114,39 @@ async function appOn(shared: Shared, config: Partial<NotificationAppConfig>): Pr
       ...FAST,
       ...config,
     },
-    db: shared.pool,
-    discovery: new StaticDiscovery(`profile=${shared.profile.url}`),
-    serviceAuthorization: async () => shared.serviceBearer,
-    transport: createPostgresTransport({ connectionString: shared.busUrl }),
-    identity: createIdentity({
-      service: 'notification',
-      config: tokens,
-      keys: shared.issuer.keys,
-      revocations: shared.issuer.revocations,
-    }),
+    db: bed.db.pool,
+    discovery: new StaticDiscovery(`profile=${profile.url}`),
+    serviceAuthorization: async () => serviceBearer,
+    transport: createPostgresTransport({ connectionString: bed.bus.url }),
+    identity: bed.issuer.identity('notification'),
   });
+  bed.onClose(() => app.close());
   await app.ready();
   return app;
 }
 
 export async function startNotification(config: Partial<NotificationAppConfig> = {}): Promise<Fixture> {
-  const db = await testDatabase();
-  const busDb = await testDatabase();
-  const issuer = await TestTokenIssuer.create();
-  const serviceBearer = `Bearer ${await issuer.service('notification')}`;
-  const profile = await startProfileStandIn(serviceBearer);
-  try {
-    await migrateNotification(db.pool);
-    const shared: Shared = { pool: db.pool, busUrl: busDb.url, issuer, profile, serviceBearer };
-    const app = await appOn(shared, config);
-    const bus = createPostgresTransport({ connectionString: busDb.url });
+  return withTestbed({ migrate: migrateNotification }, async (bed) => {
+    const serviceBearer = `Bearer ${await bed.issuer.service('notification')}`;
+    const profile = await startProfileStandIn(serviceBearer);
+    bed.onClose(() => profile.close());
+    const app = await appOn(bed, profile, serviceBearer, config);
+    const bus = createPostgresTransport({ connectionString: bed.bus.url });
+    bed.onClose(() => bus.close());
     await bus.start();
-    const replicas: App[] = [];
     return {
       app,
-      pool: db.pool,
-      issuer,
+      pool: bed.db.pool,
+      issuer: bed.issuer,
       profile,
       bus,
-      async replica(replicaConfig = {}) {
-        const replica = await appOn(shared, { ...config, ...replicaConfig });
-        replicas.push(replica);
-        return replica;
-      },
-      close: async () => {
-        await bus.close();
-        for (const replica of replicas) await replica.close();
-        await app.close();
-        await profile.close();
-        await db.drop();
-        await busDb.drop();
-      },
+      replica: (replicaConfig = {}) => appOn(bed, profile, serviceBearer, { ...config, ...replicaConfig }),
+      close: bed.close,
     };
-  } catch (err) {
-    await profile.close();
-    await db.drop();
-    await busDb.drop();
-    throw err;
-  }
+  });
 }
 
-/** Publishes `data` as `source` would, as a CloudEvents envelope on the bus; resolves to the event id. */
-export async function publishOnBus(
-  transport: Transport,
-  contract: EventContract,
-  subject: string,
-  data: unknown,
-  eventId: string = randomUUID(),
-  source = 'order',
-): Promise<string> {
-  assert.deepEqual(contract.problems(data), [], `test event breaks ${contract.type}`);
-  const envelope = {
-    specversion: '1.0',
-    id: eventId,
-    type: contract.type,
-    source,
-    time: new Date().toISOString(),
-    subject,
-    datacontenttype: 'application/json',
-    data,
-  };
-  await transport.publish([{ id: eventId, type: contract.type, subject, body: JSON.stringify(envelope) }]);
-  return eventId;
-}
-
-export const handled = async (pool: pg.Pool, eventId: string): Promise<boolean> =>
-  (await pool.query('SELECT 1 FROM inbox WHERE event_id = $1', [eventId])).rowCount === 1;
-
-/** Publishes and waits until the service has taken the event in. */
+/** Publishes as the contract's own service would (its domain: `auth`, `order`) and waits until the service has taken the event in. */
 export async function deliver(
   f: Fixture,
   contract: EventContract,
@@ -213,7 +154,8 @@ export async function deliver(
   data: unknown,
   eventId?: string,
 ) {
-  const id = await publishOnBus(f.bus, contract, subject, data, eventId, contract.type.split('.')[0]);
+  const source = contract.type.split('.')[0] as string;
+  const id = await publishOnBus(f.bus, contract, { source, subject, data, id: eventId });
   await eventually(`${contract.type} ${id} handled`, () => handled(f.pool, id));
   return id;
 }
@@ -240,10 +182,8 @@ export async function messagesOf(
   return rows;
 }
 
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 export async function asUser(f: Fixture, userId: string = randomUUID(), roles: Role[] = ['customer']) {
-  return bearer(await f.issuer.user(userId, { roles }));
+  return f.issuer.headersFor(userId, { roles });
 }
 
 export async function asAdmin(f: Fixture) {
@@ -301,4 +241,5 @@ export function orderConfirmed(userId: string, orderId = randomUUID()) {
   };
 }
 
-export { assertProblem } from '@shopnow/testkit';
+/** What every service's tests share (errors, events, tokens) lives once in the testkit. */
+export { assertProblem, bearer, handled, publishOnBus } from '@shopnow/testkit';

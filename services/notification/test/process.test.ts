@@ -2,7 +2,6 @@
 // process (config errors in one line, readiness, an event on the bus emailed to a real SMTP server
 // and readable in the developer mailbox, forged identity refused, graceful SIGTERM).
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { AuthPasswordResetRequestedV1, AuthUserRegisteredV1 } from '@shopnow/contracts';
@@ -81,21 +80,22 @@ describe('main.ts', () => {
       );
       await transport.start();
       const user = registered();
-      await publishOnBus(transport, AuthUserRegisteredV1, user.userId, user, randomUUID(), 'auth');
+      await publishOnBus(transport, AuthUserRegisteredV1, {
+        source: 'auth',
+        subject: user.userId,
+        data: user,
+      });
       const token = 'R3set_'.repeat(8);
-      await publishOnBus(
-        transport,
-        AuthPasswordResetRequestedV1,
-        user.userId,
-        {
+      await publishOnBus(transport, AuthPasswordResetRequestedV1, {
+        source: 'auth',
+        subject: user.userId,
+        data: {
           userId: user.userId,
           email: user.email,
           token,
           expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
         },
-        randomUUID(),
-        'auth',
-      );
+      });
       await eventually(
         `the SMTP server has the email\n${output()}`,
         async () => smtp.to(user.email).length === 1,
