@@ -77,6 +77,7 @@ export function platformDb({ port, superuser }: PlatformDbOptions): PlatformDb {
     databases,
     async leftovers() {
       const found: Leftover[] = [];
+      const seen = new Set<string>();
       for (const database of await databases()) {
         await connect(database, async (client) => {
           for (const probe of PROBES) {
@@ -84,12 +85,16 @@ export function platformDb({ port, superuser }: PlatformDbOptions): PlatformDb {
               probe.table,
             ]);
             if (exists.rows[0]?.t === null) continue;
+            seen.add(probe.table);
             const { rows } = await client.query<{ n: number }>(probe.sql);
             const count = rows[0]?.n ?? 0;
             if (count > 0) found.push({ where: `${database}.${probe.what}`, count });
           }
         });
       }
+      // A table renamed away would leave its probe finding nothing forever: an audit that cannot fail.
+      const missing = PROBES.filter((p) => !seen.has(p.table)).map((p) => p.table);
+      if (missing.length > 0) throw new Error(`no database has ${missing.join(', ')}`);
       return found;
     },
   };

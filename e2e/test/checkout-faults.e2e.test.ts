@@ -19,10 +19,12 @@ import {
   type LauncherSandbox,
   launcherStatus,
   type PlatformDb,
+  pidsWithEnv,
   platformDb,
   runLauncher,
   seededRandom,
   sendPatiently,
+  survivors,
 } from '../src/index.ts';
 import {
   adjustStock,
@@ -114,6 +116,34 @@ const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<strin
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 };
 
+/**
+ * Stops the platform and waits until every process of the sandbox is gone: deleting the home while
+ * a killed Postgres still wrote its WAL failed with ENOTEMPTY. A clean stop (SIGTERM) first, so the
+ * logs end properly; SIGKILL for whatever is left after it.
+ */
+async function stopLauncher(run: LauncherRun, sandbox: LauncherSandbox): Promise<void> {
+  run.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = await Promise.race([
+    run.exited.then(() => true),
+    new Promise<false>((r) => {
+      timer = setTimeout(() => r(false), 60_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!stopped) run.child.kill('SIGKILL');
+  const left = await pidsWithEnv('SHOPNOW_HOME', sandbox.home);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const alive = await survivors(left, 10_000);
+  assert.deepEqual(alive, [], 'every process of the sandbox has ended');
+}
+
 describe('checkout under faults', { timeout: 12 * 60_000 }, () => {
   const seed = process.env.FAULT_RUN_SEED ? Number(process.env.FAULT_RUN_SEED) : randomInt(2 ** 31);
   let sandbox: LauncherSandbox;
@@ -144,7 +174,7 @@ describe('checkout under faults', { timeout: 12 * 60_000 }, () => {
 
   after(async () => {
     await processor?.resetFaults().catch(() => undefined);
-    run?.child.kill('SIGKILL');
+    if (run) await stopLauncher(run, sandbox);
     const keep = process.env.E2E_KEEP_LOGS;
     if (keep && sandbox) await cp(join(sandbox.home, 'logs'), keep, { recursive: true });
     await sandbox?.dispose();
