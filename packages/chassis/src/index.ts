@@ -3,6 +3,7 @@
 
 export { type AdminCommand, type AdminOptions, runAdmin } from './admin.ts';
 export { type App, type CreateAppOptions, createApp, type ShopnowApi } from './app.ts';
+export { CLIENT_IP_HEADER, clientIpOf } from './client-ip.ts';
 export {
   type BaseConfig,
   baseConfigSpec,

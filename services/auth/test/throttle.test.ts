@@ -174,6 +174,40 @@ describe('login throttling', () => {
     assert.equal((await login(f, { email, password: GOOD_PASSWORD }, ip)).statusCode, 200);
   });
 
+  it("behind the gateway, counts the client the gateway names (X-Client-IP), not the gateway's socket", async () => {
+    const email = uniqueEmail('behind-gateway');
+    await register(f, { email });
+    const viaGateway = (body: { email: string; password: string }, clientIp: string) =>
+      f.app.inject({
+        method: 'POST',
+        url: '/login',
+        payload: body,
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-client-ip': clientIp },
+      });
+    const sprayer = '203.0.113.70';
+    for (let i = 0; i < 20; i++) {
+      assertProblem(
+        await viaGateway({ email: uniqueEmail('spray'), password: 'spray-password' }, sprayer),
+        401,
+      );
+      f.clock.advance(1000);
+    }
+    assertProblem(
+      await viaGateway({ email, password: GOOD_PASSWORD }, sprayer),
+      429,
+      'auth.too_many_attempts',
+    );
+    // Another customer through the same gateway is not locked out by the sprayer.
+    assert.equal((await viaGateway({ email, password: GOOD_PASSWORD }, '203.0.113.71')).statusCode, 200);
+    const { rows } = await f.pool.query<{ key: string }>(
+      "SELECT key FROM login_throttle WHERE key LIKE 'ip:%'",
+    );
+    assert.ok(rows.some((r) => r.key === `ip:${sprayer}`));
+    assert.ok(!rows.some((r) => r.key === 'ip:127.0.0.1'), 'the gateway itself is never counted');
+    f.clock.advance(15 * 60_000);
+  });
+
   it('stores no email in the throttle table, only hashes and addresses', async () => {
     const { rows } = await f.pool.query<{ key: string }>('SELECT key FROM login_throttle');
     assert.ok(rows.length > 0);

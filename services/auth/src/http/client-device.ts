@@ -1,7 +1,7 @@
 // Who is at the other end of a sign-in, as far as auth tells its owner: the device (from the
-// User-Agent) and the client's network. Behind the gateway the socket is the gateway's, so the
-// client's address is the gateway's X-Client-IP (which it always sets and never passes on from a
-// client); without a usable one, the socket's. The result is only shown to the account's owner.
+// User-Agent) and the client's network (the chassis's clientIpOf: the gateway's X-Client-IP).
+// The result is only shown to the account's owner.
+import { clientIpOf } from '@shopnow/chassis';
 import type { FastifyRequest } from 'fastify';
 import type { DeviceSighting } from '../accounts/device-sign-in.ts';
 import { describeDevice, ipPrefix } from '../domain/device.ts';
@@ -10,12 +10,6 @@ export const MAX_USER_AGENT_LENGTH = 512;
 
 export function userAgentOf(request: FastifyRequest): string {
   return (request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH);
-}
-
-export function clientIpOf(request: FastifyRequest): string {
-  const header = request.headers['x-client-ip'];
-  const forwarded = typeof header === 'string' ? header.trim() : '';
-  return ipPrefix(forwarded) !== null ? forwarded : request.ip;
 }
 
 export function deviceSightingOf(request: FastifyRequest): DeviceSighting {

@@ -2,7 +2,7 @@
 // looks alike: unknown email and wrong password are one 401 (same code and detail, about the
 // same time); a throttled attempt is one 429 with Retry-After whether or not the account exists.
 // A good password from a device the account has not used before tells its owner (client-device.ts).
-import { type App, AppError } from '@shopnow/chassis';
+import { type App, AppError, clientIpOf } from '@shopnow/chassis';
 import { attemptLogin } from '../accounts/login-attempt.ts';
 import { authErrors, INVALID_CREDENTIALS_DETAIL, TOO_MANY_ATTEMPTS_DETAIL } from '../errors.ts';
 import { deviceSightingOf, userAgentOf } from './client-device.ts';
@@ -26,7 +26,7 @@ export function registerLoginRoutes(app: App, deps: RouteDeps): void {
       const result = await attemptLogin(deps, {
         email,
         password: request.body.password,
-        ip: request.ip,
+        ip: clientIpOf(request),
         device: deviceSightingOf(request),
       });
       if (result.outcome === 'throttled') {
@@ -36,7 +36,7 @@ export function registerLoginRoutes(app: App, deps: RouteDeps): void {
       if (result.outcome === 'invalid') {
         throw new AppError(authErrors['auth.invalid_credentials'], INVALID_CREDENTIALS_DETAIL);
       }
-      return deps.sessions.open(result.userId, { userAgent: userAgentOf(request), ip: request.ip });
+      return deps.sessions.open(result.userId, { userAgent: userAgentOf(request), ip: clientIpOf(request) });
     },
   );
 }

@@ -1,6 +1,6 @@
 // POST /password/change: the signed-in user changes their password, proving the current one.
 // auth.password_changed.v1 makes the token service revoke every session of the account.
-import { type App, AppError, requireUser, userOf, withTransaction } from '@shopnow/chassis';
+import { type App, AppError, clientIpOf, requireUser, userOf, withTransaction } from '@shopnow/chassis';
 import { AuthPasswordChangedV1 } from '@shopnow/contracts';
 import { attemptLogin } from '../accounts/login-attempt.ts';
 import { authErrors, INVALID_CREDENTIALS_DETAIL, TOO_MANY_ATTEMPTS_DETAIL } from '../errors.ts';
@@ -34,7 +34,7 @@ export function registerPasswordChangeRoutes(app: App, deps: RouteDeps): void {
       const attempt = await attemptLogin(deps, {
         email: account.email,
         password: currentPassword,
-        ip: request.ip,
+        ip: clientIpOf(request),
       });
       if (attempt.outcome === 'throttled') {
         reply.header('retry-after', String(Math.ceil(attempt.retryAfterMs / 1000)));
