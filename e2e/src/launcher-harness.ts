@@ -52,14 +52,17 @@ export async function createSandbox(): Promise<LauncherSandbox> {
     productPort,
     basePort,
     async dispose() {
-      for (const pid of await pidsWithEnv('SHOPNOW_HOME', home)) {
+      const pids = await pidsWithEnv('SHOPNOW_HOME', home);
+      for (const pid of pids) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
           // gone already
         }
       }
-      await rm(home, { recursive: true, force: true });
+      // A killed Postgres may still be writing its WAL for a moment: deleting under it fails (ENOTEMPTY).
+      await survivors(pids, 10_000);
+      await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
