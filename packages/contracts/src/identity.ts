@@ -159,6 +159,8 @@ export const TokenSessionsRevokedV1 = defineEvent(
         Type.Literal('refresh_token_reuse'),
         Type.Literal('password_changed'),
         Type.Literal('user_suspended'),
+        // A role was taken away: tokens still claiming it must stop working now, not at expiry.
+        Type.Literal('roles_revoked'),
       ]),
     },
     closed,

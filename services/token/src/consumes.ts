@@ -10,6 +10,7 @@ import {
   UserTierChangedV1,
 } from '@shopnow/contracts';
 import { consume, type Events } from '@shopnow/events';
+import { rolesTakenAway } from './domain/roles.ts';
 import { revokeUser } from './revocation/revoke.ts';
 import { changeSubject, insertSubject } from './store/subjects.ts';
 
@@ -22,8 +23,15 @@ export function tokenSubscriptions(events: Events) {
     consume(AuthUserRegisteredV1, SUBJECTS, async (event, tx) => {
       await insertSubject(tx, event.data.userId, new Date(event.time));
     }),
+    // A role taken away ends every session: a live token would claim it until it expires, a
+    // refresh token would get it back. Every session up to now, not up to the event's time: one
+    // started since was given the old roles from this projection. A role given reaches the next token.
     consume(UserRolesChangedV1, SUBJECTS, async (event, tx) => {
-      await changeSubject(tx, event.data.userId, { roles: event.data.roles }, new Date(event.time));
+      const { userId, roles, previousRoles } = event.data;
+      await changeSubject(tx, userId, { roles }, new Date(event.time));
+      if (rolesTakenAway(previousRoles, roles).length > 0) {
+        await revokeUser(tx, events, { userId, reason: 'roles_revoked' });
+      }
     }),
     consume(UserTierChangedV1, SUBJECTS, async (event, tx) => {
       await changeSubject(tx, event.data.userId, { tier: event.data.tier }, new Date(event.time));

@@ -1,8 +1,10 @@
 // The pure rules: refresh decisions, service-client parsing and checking, key publication, API-key policy.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mayCreateApiKeys } from '../src/domain/api-key-policy.ts';
 import { decideRefresh } from '../src/domain/refresh-decision.ts';
+import { rolesTakenAway } from '../src/domain/roles.ts';
 import { authenticateClient, parseServiceClients } from '../src/domain/service-clients.ts';
 import { isPublished, signingKeyOf } from '../src/domain/signing-key-window.ts';
 
@@ -70,5 +72,13 @@ describe('API key policy', () => {
     assert.ok(mayCreateApiKeys({ tier: 'premium', roles: ['customer'] }));
     assert.ok(mayCreateApiKeys({ tier: 'enterprise', roles: [] }));
     assert.ok(mayCreateApiKeys({ tier: 'free', roles: ['admin'] }));
+  });
+});
+
+describe('roles taken away', () => {
+  it('names only the roles the new set lacks', () => {
+    assert.deepEqual(rolesTakenAway(['customer', 'admin', 'support'], ['customer', 'support']), ['admin']);
+    assert.deepEqual(rolesTakenAway(['customer'], ['customer', 'admin']), []);
+    assert.deepEqual(rolesTakenAway(['admin'], []), ['admin']);
   });
 });

@@ -68,11 +68,12 @@ describe('events consumed', () => {
     const userId = randomUUID();
     await f.publish(UserTierChangedV1, userId, { userId, tier: 'enterprise', previousTier: 'free' });
     await eventually('projected', async () => (await subject(userId))?.tier === 'enterprise');
-    await f.publish(AuthUserRegisteredV1, userId, { userId, email: 'late@example.com', displayName: 'Late' });
+    // Counted before publishing: the registration may be handled before a count taken after.
     const { rows } = await f.pool.query(
       `select count(*)::int as n from inbox where consumer_group = 'token.subjects'`,
     );
     const handled = rows[0].n;
+    await f.publish(AuthUserRegisteredV1, userId, { userId, email: 'late@example.com', displayName: 'Late' });
     await eventually('the registration was handled', async () => {
       const now = await f.pool.query(
         `select count(*)::int as n from inbox where consumer_group = 'token.subjects'`,
@@ -129,6 +130,47 @@ describe('events consumed', () => {
         .statusCode,
       200,
     );
+  });
+
+  it('a role taken away ends every session (a live token would still claim it); a role given does not', async () => {
+    const userId = randomUUID();
+    await f.publish(AuthUserRegisteredV1, userId, {
+      userId,
+      email: 'staff@example.com',
+      displayName: 'Staff',
+    });
+    await f.publish(UserRolesChangedV1, userId, {
+      userId,
+      roles: ['customer', 'admin'],
+      previousRoles: ['customer'],
+    });
+    await eventually(
+      'admin projected',
+      async () => (await subject(userId))?.roles.includes('admin') === true,
+    );
+    const pair = await f.login(userId);
+    assert.deepEqual(decodeJwt(pair.accessToken).roles, ['customer', 'admin']);
+    const before = (await outboxEvents(f.pool, userId)).length;
+
+    await f.publish(UserRolesChangedV1, userId, {
+      userId,
+      roles: ['customer'],
+      previousRoles: ['customer', 'admin'],
+    });
+    await eventually('revoked', async () => {
+      const { rows } = await f.pool.query('select revoked_reason from sessions where id = $1', [
+        pair.sessionId,
+      ]);
+      return rows[0].revoked_reason === 'roles_revoked';
+    });
+    assertProblem(await refresh(f.app, pair.refreshToken), 401);
+    await eventually('the admin token is refused', async () => {
+      const res = await f.app.inject({ method: 'GET', url: '/sessions', headers: bearer(pair.accessToken) });
+      return res.statusCode === 401;
+    });
+    const events = await outboxEvents(f.pool, userId);
+    assert.equal(events.length, before + 1);
+    assert.deepEqual(events.at(-1)?.data, { userId, all: true, reason: 'roles_revoked' });
   });
 
   it('auth.password_changed.v1 ends every session of the user', async () => {
