@@ -2,7 +2,7 @@
 // the event transport the configuration names, the outbox relay and the service's consumers,
 // started when the app is ready and stopped after in-flight requests have drained. What each
 // service's buildApp used to repeat; the service adds caller verification and its routes.
-import { type App, createApp, type Logger } from '@shopnow/chassis';
+import { type App, createApp, type Logger, type ReadinessCheck } from '@shopnow/chassis';
 import type { EventCatalog } from '@shopnow/contracts';
 import type { onRouteHookHandler } from 'fastify';
 import type pg from 'pg';
@@ -35,6 +35,8 @@ export interface ServiceAppOptions {
   subscriptions: readonly Subscription[] | ((events: Events) => readonly Subscription[]);
   /** Sees every route as it is registered (tests walk the route table with it). */
   onRoute?: onRouteHookHandler | undefined;
+  /** Dependencies besides the database and the event transport that readiness must see healthy. */
+  readiness?: Record<string, ReadinessCheck> | undefined;
 }
 
 export interface ServiceApp {
@@ -54,7 +56,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     logLevel: config.LOG_LEVEL,
     bodyLimit: config.BODY_LIMIT_BYTES,
     db,
-    readiness: { events: () => (transport as Transport).check() },
+    readiness: { ...options.readiness, events: () => (transport as Transport).check() },
   });
   if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute);
   const logger = app.log as unknown as Logger;

@@ -102,6 +102,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<App> {
     catalog: cartCatalog,
     subscriptions: cartSubscriptions(ctx) as readonly Subscription[],
     onRoute: deps.onRoute,
+    // Carts in Redis: without it the service cannot answer a cart request.
+    ...(config.REDIS_URL !== undefined ? { readiness: { redis: () => store.check() } } : {}),
   });
   appLog = app.log as unknown as Logger;
   const identity = deps.identity ?? createIdentity({ service: SERVICE, config, discovery, logger });

@@ -34,6 +34,8 @@ export interface CartStore {
   cartsHoldingProduct(productId: string): Promise<string[]>;
   /** Deletes up to `limit` carts whose last customer change (activeAt) is at or before `before`; resolves to how many. */
   deleteIdle(before: number, limit: number): Promise<number>;
+  /** Resolves when the store can serve (readiness); rejects when its server does not answer. */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -184,6 +184,10 @@ export class PostgresCartStore implements CartStore {
     return rowCount ?? 0;
   }
 
+  async check(): Promise<void> {
+    // The app's readiness already checks this pool.
+  }
+
   async close(): Promise<void> {
     // The pool belongs to the app (the chassis closes it).
   }

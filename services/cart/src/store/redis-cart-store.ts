@@ -144,6 +144,10 @@ export class RedisCartStore implements CartStore {
     return deleted;
   }
 
+  async check(): Promise<void> {
+    await this.#client.ping();
+  }
+
   async close(): Promise<void> {
     await this.#client.quit().catch(() => this.#client.disconnect());
   }
