@@ -10,6 +10,13 @@ export {
 export { eventually } from './eventually.ts';
 export { freePort } from './free-port.ts';
 export { type RunningScript, runScript, type ScriptExit } from './run-script.ts';
+export { type ServiceDatabases, serviceDatabases } from './service-databases.ts';
+export {
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  startServiceProcess,
+} from './service-process.ts';
+export { type ServiceScripts, serviceScripts } from './service-scripts.ts';
 export { type RunningPostgres, type StartPostgresOptions, startPostgres } from './start-postgres.ts';
 export {
   RABBITMQ_SERVER,

@@ -4,54 +4,33 @@
 // and stopping cleanly on SIGTERM. Also: a bad config is one line and exit 1.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { freePort, runScript, type TestDatabase, TestTokenIssuer, testDatabase } from '@shopnow/testkit';
+import { type ServiceDatabases, serviceDatabases, serviceScripts, TestTokenIssuer } from '@shopnow/testkit';
 import { migrateAuth } from './helpers.ts';
 import { SERVICE_SECRET, startTokenServer, type TokenServer } from './token-server.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-const start = (env: Record<string, string>) => runScript(MAIN, [], env);
-
-let db: TestDatabase;
-let bus: TestDatabase;
-let issuer: TestTokenIssuer;
+const service = serviceScripts(new URL('../src/', import.meta.url));
+let dbs: ServiceDatabases;
 let tokens: TokenServer;
 before(async () => {
-  db = await testDatabase();
-  bus = await testDatabase();
-  await migrateAuth(db.pool);
-  issuer = await TestTokenIssuer.create();
-  tokens = await startTokenServer(issuer);
+  dbs = await serviceDatabases();
+  await migrateAuth(dbs.db.pool);
+  tokens = await startTokenServer(await TestTokenIssuer.create());
 });
 after(async () => {
   await tokens?.close();
-  await db?.drop();
-  await bus?.drop();
+  await dbs?.drop();
 });
 
 describe('main.ts', () => {
   it('serves register and login with production wiring, then exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const { child, exit, output } = start({
-      DATABASE_URL: db.url,
-      BUS_DATABASE_URL: bus.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
+    const main = await service.start({
+      ...dbs.env,
       LOG_LEVEL: 'warn',
       SERVICE_URLS: `token=${tokens.url}`,
       SERVICE_CLIENT_SECRET: SERVICE_SECRET,
     });
-    const base = `http://127.0.0.1:${port}`;
+    const { url: base, output } = main;
     try {
-      const deadline = Date.now() + 20_000;
-      while (true) {
-        const ready = await fetch(`${base}/health/ready`).catch(() => undefined);
-        if (ready?.status === 200) break;
-        assert.ok(Date.now() < deadline, 'auth did not become ready');
-        await sleep(100);
-      }
       const post = (path: string, body: unknown) =>
         fetch(`${base}${path}`, {
           method: 'POST',
@@ -75,16 +54,15 @@ describe('main.ts', () => {
         body: JSON.stringify({ currentPassword: 'process-pass-123', newPassword: 'process-pass-456' }),
       });
       assert.equal(change.status, 204, await change.clone().text());
+      const { code, stderr } = await main.stop();
+      assert.equal(code, 0, stderr);
     } finally {
-      child.kill('SIGTERM');
+      main.kill();
     }
-    const { code, stderr } = await exit;
-    assert.equal(code, 0, stderr);
   });
 
   it('exits 1 with one line naming DATABASE_URL when it is missing', async () => {
-    const { exit } = start({ PORT: '0' });
-    const { code, stdout, stderr } = await exit;
+    const { code, stdout, stderr } = await service.run('main.ts', [], { PORT: '0' }).exit;
     assert.equal(code, 1);
     assert.match(stdout + stderr, /DATABASE_URL/);
   });

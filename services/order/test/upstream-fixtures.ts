@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { freePort, type RunningScript, runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { freePort, serviceScripts, type TestDatabase, testDatabase } from '@shopnow/testkit';
 
 export interface FixtureProduct {
   id: string;
@@ -130,7 +128,8 @@ export class ShopFixture {
 
 export const PROVIDER_SECRET = 'sk_test_order_tests_0123456789';
 const PUBLISHABLE = 'pk_test_order_tests_0123456789';
-const PROVIDER_SRC = fileURLToPath(new URL('../../payment-provider/src/', import.meta.url));
+/** The card processor's entry points: the payment-provider service as the launcher runs it, never imported. */
+const provider = serviceScripts(new URL('../../payment-provider/src/', import.meta.url));
 
 export interface ProviderProcess {
   url: string;
@@ -144,30 +143,18 @@ export interface ProviderProcess {
 
 export async function startProviderProcess(): Promise<ProviderProcess> {
   const db = await testDatabase();
-  let running: RunningScript | undefined;
   try {
-    const migrated = await runScript(`${PROVIDER_SRC}admin.ts`, ['migrate'], { DATABASE_URL: db.url }).exit;
-    assert.equal(migrated.code, 0, migrated.stderr);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    running = runScript(`${PROVIDER_SRC}main.ts`, [], {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: db.url,
-      LOG_LEVEL: 'warn',
-      PROVIDER_SECRET_KEY: PROVIDER_SECRET,
-      PROVIDER_PUBLISHABLE_KEY: PUBLISHABLE,
-    });
-    let ready = false;
-    for (let i = 0; i < 300 && !ready; i++) {
-      ready = await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!ready) await sleep(100);
-    }
-    assert.ok(ready, `payment-provider became ready: ${running.output()}`);
-    const child = running.child;
+    await provider.migrate(db.url);
+    const running = await provider.start(
+      {
+        DATABASE_URL: db.url,
+        LOG_LEVEL: 'warn',
+        PROVIDER_SECRET_KEY: PROVIDER_SECRET,
+        PROVIDER_PUBLISHABLE_KEY: PUBLISHABLE,
+      },
+      { readyTimeoutMs: 30_000 },
+    );
+    const { url } = running;
     return {
       url,
       db,
@@ -192,13 +179,11 @@ export async function startProviderProcess(): Promise<ProviderProcess> {
         assert.equal(rowCount, 1);
       },
       async close() {
-        child.kill('SIGTERM');
-        await running?.exit;
+        await running.stop();
         await db.drop();
       },
     };
   } catch (err) {
-    running?.child.kill('SIGKILL');
     await db.drop();
     throw err;
   }

@@ -3,14 +3,11 @@
 // restart that loses neither charges nor idempotency records).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { freePort, runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { freePort, serviceScripts, type TestDatabase, testDatabase } from '@shopnow/testkit';
 import { CARDS, PUBLISHABLE, SECRET } from './helpers.ts';
 
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-const run = (script: string, args: string[], env: Record<string, string>) =>
-  runScript(`${SRC}${script}`, args, env);
+const service = serviceScripts(new URL('../src/', import.meta.url));
+const run = service.run;
 
 let db: TestDatabase;
 before(async () => {
@@ -22,10 +19,8 @@ const KEYS = { PROVIDER_SECRET_KEY: SECRET, PROVIDER_PUBLISHABLE_KEY: PUBLISHABL
 
 describe('admin.ts', () => {
   it('migrate creates the ledger (and a second run changes nothing)', async () => {
-    for (let i = 0; i < 2; i++) {
-      const res = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url }).exit;
-      assert.equal(res.code, 0, res.stderr + res.stdout);
-    }
+    await service.migrate(db.url);
+    await service.migrate(db.url);
     const { rows } = await db.pool.query(
       "SELECT string_agg(tablename, ',' ORDER BY tablename) AS t FROM pg_tables WHERE schemaname = 'public'",
     );
@@ -52,11 +47,10 @@ describe('main.ts', () => {
   ];
   for (const [name, env, message] of refused) {
     it(`refuses to start ${name}, in one line that shows no key`, async () => {
-      const res = await run('main.ts', [], { DATABASE_URL: db.url, PORT: String(await freePort()), ...env })
-        .exit;
-      assert.equal(res.code, 1, res.stdout + res.stderr);
-      assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
-      assert.match(res.stderr, message);
+      const res = await service.refusesToStart(
+        { DATABASE_URL: db.url, PORT: String(await freePort()), ...env },
+        message,
+      );
       assert.ok(!res.stderr.includes(SECRET) && !res.stderr.includes('sk_short'), res.stderr);
     });
   }
@@ -64,7 +58,7 @@ describe('main.ts', () => {
   it('serves when ready, exits 0 on SIGTERM, and a restart keeps charges and idempotency records', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: db.url, LOG_LEVEL: 'debug', ...KEYS };
+    const env = { DATABASE_URL: db.url, LOG_LEVEL: 'debug', ...KEYS };
     const secret = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
     const charge = (key: string, token: string) =>
       fetch(`${base}/v1/charges`, {
@@ -73,11 +67,10 @@ describe('main.ts', () => {
         body: JSON.stringify({ amount: 1234, currency: 'EUR', token, metadata: { orderId: 'p-1' } }),
       });
 
-    let server = run('main.ts', [], env);
+    let server = await service.start(env, { port });
     let first: { status: number; body: string };
     let token: string;
     try {
-      await waitReady(base);
       const tokenized = await fetch(`${base}/v1/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${PUBLISHABLE}`, 'content-type': 'application/json' },
@@ -97,8 +90,7 @@ describe('main.ts', () => {
       assert.ok(doc.components.securitySchemes.secretKey && doc.components.securitySchemes.publishableKey);
       assert.equal((await fetch(`${base}/v1/charges`)).status, 401);
 
-      server.child.kill('SIGTERM');
-      const exit = await server.exit;
+      const exit = await server.stop();
       assert.equal(exit.code, 0, exit.stderr);
       assert.match(exit.stdout, /"service":"payment-provider"/);
       assert.ok(
@@ -106,12 +98,11 @@ describe('main.ts', () => {
         'no card number or key logged',
       );
     } finally {
-      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      server.kill();
     }
 
-    server = run('main.ts', [], env);
+    server = await service.start(env, { port });
     try {
-      await waitReady(base);
       const replay = await charge('order-p-1', token);
       assert.equal(replay.headers.get('idempotent-replayed'), 'true');
       assert.equal(await replay.text(), first.body);
@@ -122,22 +113,9 @@ describe('main.ts', () => {
         listed.items.map((c) => c.id),
         [JSON.parse(first.body).id],
       );
-      server.child.kill('SIGTERM');
-      assert.equal((await server.exit).code, 0);
+      assert.equal((await server.stop()).code, 0);
     } finally {
-      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      server.kill();
     }
   });
 });
-
-async function waitReady(base: string): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    const ready = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return;
-    await sleep(100);
-  }
-  throw new Error(`${base} never became ready`);
-}

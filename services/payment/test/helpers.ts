@@ -10,10 +10,9 @@ import type { EventContract, Role } from '@shopnow/contracts';
 import { createPostgresTransport, EVENTS_MIGRATIONS, type Transport } from '@shopnow/events';
 import {
   type BusPublisher,
-  freePort,
   publishOnBus as publish,
-  type RunningScript,
-  runScript,
+  type ServiceProcess,
+  serviceScripts,
   type TestDatabase,
   type TestTokenIssuer,
   testDatabase,
@@ -25,7 +24,8 @@ import { buildApp } from '../src/app.ts';
 import type { PaymentAppConfig } from '../src/config.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-const PROVIDER_SRC = fileURLToPath(new URL('../../payment-provider/src/', import.meta.url));
+/** The card processor's entry points: the payment-provider service as the launcher runs it, never imported. */
+const provider = serviceScripts(new URL('../../payment-provider/src/', import.meta.url));
 
 export const SECRET = 'sk_test_payment_0123456789';
 export const PUBLISHABLE = 'pk_test_payment_0123456789';
@@ -68,27 +68,17 @@ export interface ProviderProcess {
 
 export async function startProviderProcess(): Promise<ProviderProcess> {
   const db = await testDatabase();
-  let running: RunningScript | undefined;
+  let running: ServiceProcess | undefined;
   try {
-    const migrated = await runScript(`${PROVIDER_SRC}admin.ts`, ['migrate'], { DATABASE_URL: db.url }).exit;
-    assert.equal(migrated.code, 0, migrated.stderr + migrated.stdout);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    running = runScript(`${PROVIDER_SRC}main.ts`, [], {
-      HOST: '127.0.0.1',
-      PORT: String(port),
+    await provider.migrate(db.url);
+    const child = await provider.start({
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',
       PROVIDER_SECRET_KEY: SECRET,
       PROVIDER_PUBLISHABLE_KEY: PUBLISHABLE,
     });
-    const child = running;
-    await eventually(`the processor is ready\n${child.output()}`, () =>
-      fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    );
+    running = child;
+    const { url } = child;
     const secret = { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' };
     const setFaults = async (method: 'PUT' | 'DELETE', body?: unknown) => {
       const res = await fetch(`${url}/v1/sandbox/faults`, {
@@ -120,13 +110,12 @@ export async function startProviderProcess(): Promise<ProviderProcess> {
         return ((await res.json()) as { items: ProviderCharge[] }).items;
       },
       async close() {
-        child.child.kill('SIGTERM');
-        await child.exit;
+        await child.stop();
         await db.drop();
       },
     };
   } catch (err) {
-    if (running?.child.exitCode === null) running.child.kill('SIGKILL');
+    running?.kill();
     await db.drop();
     throw err;
   }

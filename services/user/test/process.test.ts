@@ -7,13 +7,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { runScript, type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { serviceScripts, type TestDatabase, testDatabase } from '@shopnow/testkit';
 
-const SRC = fileURLToPath(new URL('../src/', import.meta.url));
-
+const service = serviceScripts(new URL('../src/', import.meta.url));
 const run = (script: string, args: string[], env: Record<string, string>) =>
-  runScript(`${SRC}${script}`, args, env).exit;
+  service.run(script, args, env).exit;
 
 let db: TestDatabase;
 before(async () => {
