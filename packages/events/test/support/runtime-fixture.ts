@@ -1,9 +1,8 @@
 // What the runtime suite needs from a transport under test: fresh transports on one broker,
 // and a way to take the broker down and bring it back.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate } from '@shopnow/chassis';
 import { defineEvent, EventCatalog } from '@shopnow/contracts';
-import { type TestDatabase, testDatabase } from '@shopnow/testkit';
+import { type TestDatabase, testDatabase, eventually as waitUntil } from '@shopnow/testkit';
 import { pino } from 'pino';
 import { Type } from 'typebox';
 import { EVENTS_MIGRATIONS } from '../../src/migrations.ts';
@@ -41,16 +40,6 @@ export async function serviceDatabase(): Promise<TestDatabase> {
 // The suite's stand-in service has no tables of its own beyond `applied`.
 const EMPTY_DIR = new URL('./no-such-migrations/', import.meta.url).pathname;
 
-/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
-export async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
+/** Polls as the testkit does, with 20 s: an outage and its recovery take a while on a loaded machine. */
+export const eventually = (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> =>
+  waitUntil(what, check, timeoutMs);
