@@ -291,6 +291,10 @@ describe('fulfilment and notifications end to end', { timeout: 240_000 }, () => 
     await setPreferences(fan, { marketingOptIn: true, channels: ['email', 'in_app'] });
     const { shopper: quiet } = await confirmedOrder(); // opted out: the default
     await setPreferences(quiet, { marketingOptIn: false });
+    // A promotion goes to the customers notification knows of when it is sent: both are known
+    // once an email reached them (the fan's address verification, the other's order).
+    await mail.waitFor(fan.email, 'verify_email');
+    await mail.waitFor(quiet.email, 'order_confirmed');
 
     const promotion = await api<{ promotionId: string; messages: number }>('POST', '/api/admin/promotions', {
       token: adminToken,

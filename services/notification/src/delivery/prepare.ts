@@ -27,7 +27,10 @@ export async function prepareMessage(
       markDead(db, m.id, 'recipient_unknown: no email known for the user', true),
     );
   }
-  const preferences = m.userId === null ? undefined : await ctx.preferences.get(m.userId);
+  const preferences =
+    m.userId === null
+      ? undefined
+      : await ctx.preferences.get(m.userId, { fresh: m.category === 'marketing' });
   const plan = planDelivery(m.category, preferences);
   if (plan.kind === 'wait') {
     return waitOrGiveUp(db, ctx, m, plan.reason, () => markSkipped(db, m.id, plan.reason));

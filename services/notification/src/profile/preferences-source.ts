@@ -1,11 +1,13 @@
 // A recipient's preferences from the profile service (GET /profiles/:userId/preferences with this
 // service's own token), remembered for a short while. Undefined when profile cannot answer (down,
-// refused, malformed): callers fall back to defaults for transactional messages.
+// refused, malformed): callers fall back to defaults for transactional messages. Consent is never
+// taken from memory: a marketing message asks afresh, so an opt-out a moment ago is honoured.
 import type { Logger, ServiceClient } from '@shopnow/chassis';
 import { CHANNELS, type Channel, type Preferences } from '../domain/delivery-plan.ts';
 
 export interface PreferencesSource {
-  get(userId: string): Promise<Preferences | undefined>;
+  /** `fresh`: ask profile even when a recent answer is remembered (consent for marketing). */
+  get(userId: string, options?: { fresh?: boolean }): Promise<Preferences | undefined>;
 }
 
 interface ProfilePreferences {
@@ -29,9 +31,9 @@ export function profilePreferences(options: {
     cache.set(userId, { value, until: Date.now() + options.cacheMs });
   };
   return {
-    async get(userId) {
+    async get(userId, { fresh = false } = {}) {
       const hit = cache.get(userId);
-      if (hit !== undefined && hit.until > Date.now()) return hit.value;
+      if (!fresh && hit !== undefined && hit.until > Date.now()) return hit.value;
       cache.delete(userId);
       try {
         const headers =
