@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@shopnow/testkit';
 import { freePortBlock } from './ports.ts';
@@ -62,6 +62,11 @@ export async function createSandbox(): Promise<LauncherSandbox> {
       }
       // A killed Postgres may still be writing its WAL for a moment: deleting under it fails (ENOTEMPTY).
       await survivors(pids, 10_000);
+      // E2E_KEEP_LOGS=<dir>: every process's log of this sandbox is kept, to find out what went wrong.
+      const keep = process.env.E2E_KEEP_LOGS;
+      if (keep) {
+        await cp(join(home, 'logs'), join(keep, basename(home)), { recursive: true }).catch(() => undefined);
+      }
       await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };

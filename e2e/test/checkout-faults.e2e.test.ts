@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { cp } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ApiCall, apiClient } from '../src/api-client.ts';
 import {
@@ -45,7 +43,7 @@ import { waitUntil } from '../src/wait.ts';
 // of calls. Customers retry as real clients do (same Idempotency-Key). Afterwards every order is
 // final, money and stock agree with the orders, and nothing is left on its way anywhere.
 // FAULT_RUN_SEED=<n> replays a run's plan and kills (printed at the start and in the summary);
-// E2E_KEEP_LOGS=<dir> keeps the services' logs.
+// E2E_KEEP_LOGS=<dir> keeps the services' logs (the harness copies them before deleting the sandbox).
 
 const READY = /ShopNow is ready in [\s\S]*Stop\s+Ctrl-C/;
 const SHOPPERS = 125;
@@ -175,8 +173,6 @@ describe('checkout under faults', { timeout: 12 * 60_000 }, () => {
   after(async () => {
     await processor?.resetFaults().catch(() => undefined);
     if (run) await stopLauncher(run, sandbox);
-    const keep = process.env.E2E_KEEP_LOGS;
-    if (keep && sandbox) await cp(join(sandbox.home, 'logs'), keep, { recursive: true });
     await sandbox?.dispose();
   });
 

@@ -262,3 +262,37 @@ test('a verified token is remembered: no second signature check, yet expiry and 
   await sleep(1100);
   await assert.rejects(verifier.verify(shortLived), InvalidTokenError);
 });
+
+test("the token service's keys out of reach: 503, not 401 (the token may be good); 200 once they are back", async () => {
+  const issuer = await TestTokenIssuer.create();
+  let up = false;
+  const tokenService = Fastify();
+  tokenService.get(JWKS_PATH, async (_request, reply) =>
+    up ? issuer.jwks() : reply.code(503).send({ code: 'unavailable' }),
+  );
+  tokenService.get(REVOCATIONS_PATH, async () => ({ entries: [], lastSeq: 0 }));
+  const url = await tokenService.listen({ port: 0, host: '127.0.0.1' });
+  const app = await createApp({
+    service: 'identity-test',
+    version: '0.1.0',
+    logStream: captureLogs().stream,
+  });
+  createIdentity({
+    service: 'identity-test',
+    config,
+    discovery: new StaticDiscovery(`token=${url}`),
+  }).register(app);
+  app.get('/me', { preHandler: requireUser }, async (request) => ({ userId: userOf(request).userId }));
+  await app.ready();
+  try {
+    const token = await issuer.user(randomUUID());
+    const down = await app.inject({ url: '/me', headers: bearer(token) });
+    assert.equal(down.statusCode, 503, down.body);
+    assert.match(String(down.headers['content-type']), /application\/problem\+json/);
+    up = true;
+    assert.equal((await app.inject({ url: '/me', headers: bearer(token) })).statusCode, 200);
+  } finally {
+    await app.close();
+    await tokenService.close();
+  }
+});

@@ -5,6 +5,7 @@ import type { Role } from '@shopnow/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, commonErrors } from '../errors.ts';
 import { hasRole, type Identity, type UserIdentity } from './identity.ts';
+import { KeysUnavailableError } from './key-source.ts';
 import type { TokenVerifier } from './verify-access-token.ts';
 
 declare module 'fastify' {
@@ -31,6 +32,13 @@ export function registerAuthentication(app: FastifyInstance, verifier: TokenVeri
     try {
       request.identity = await verifier.verify(token);
     } catch (err) {
+      if (err instanceof KeysUnavailableError) {
+        request.log.warn({ err }, 'access token not checkable: the token service is unreachable');
+        throw new AppError(
+          commonErrors.unavailable,
+          'Sign-in cannot be checked right now; try again shortly',
+        );
+      }
       request.log.info({ reason: (err as Error).message }, 'access token refused');
       throw unauthenticated(reply, 'invalid_token', 'The access token is invalid, expired or revoked');
     }

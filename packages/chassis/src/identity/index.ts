@@ -22,6 +22,7 @@ export {
 export {
   JWKS_PATH,
   type KeySource,
+  KeysUnavailableError,
   localKeySource,
   type RemoteJwksOptions,
   remoteJwks,

@@ -5,6 +5,18 @@ import type { ServiceClient } from '../http-client/service-client.ts';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
+/**
+ * The token service's keys could not be read (down, starting, refusing): a token cannot be
+ * checked, which says nothing about the token itself. Callers answer 503, not 401, so a client
+ * retries instead of throwing away a good token.
+ */
+export class KeysUnavailableError extends Error {
+  constructor(options?: ErrorOptions) {
+    super("the token service's keys cannot be read", options);
+    this.name = 'KeysUnavailableError';
+  }
+}
+
 export interface KeySource {
   /** For jose's jwtVerify: the key the token's header names. */
   readonly getKey: JWTVerifyGetKey;
@@ -37,9 +49,16 @@ export function remoteJwks(options: RemoteJwksOptions): KeySource {
   const fetchSet = (): Promise<JWTVerifyGetKey> => {
     inFlight ??= (async () => {
       try {
-        const response = await options.client.request<JSONWebKeySet>({ method: 'GET', path: JWKS_PATH });
+        let response: Awaited<ReturnType<typeof options.client.request<JSONWebKeySet>>>;
+        try {
+          response = await options.client.request<JSONWebKeySet>({ method: 'GET', path: JWKS_PATH });
+        } catch (err) {
+          throw new KeysUnavailableError({ cause: err });
+        }
         if (response.status !== 200 || !Array.isArray(response.body?.keys)) {
-          throw new Error(`the token service answered ${response.status} for its JWKS`);
+          throw new KeysUnavailableError({
+            cause: new Error(`the token service answered ${response.status} for its JWKS`),
+          });
         }
         const set = createLocalJWKSet(response.body);
         cached = { set, fetchedAt: Date.now() };

@@ -12,7 +12,7 @@ import {
 } from '@shopnow/contracts';
 import { type JWTPayload, jwtVerify } from 'jose';
 import type { Identity } from './identity.ts';
-import type { KeySource } from './key-source.ts';
+import { type KeySource, KeysUnavailableError } from './key-source.ts';
 import type { RevocationCheck } from './revocation-list.ts';
 
 export interface TokenVerifierOptions {
@@ -106,6 +106,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ['sub', 'jti', 'exp', 'iat'],
       }));
     } catch (err) {
+      if (err instanceof KeysUnavailableError) throw err; // not the token's fault: 503, not 401
       throw new InvalidTokenError((err as Error).message, { cause: err });
     }
     const sub = payload.sub as string;

@@ -4,6 +4,7 @@ import {
   AppError,
   commonErrors,
   InvalidTokenError,
+  KeysUnavailableError,
   type TokenVerifier,
   type UserIdentity,
 } from '@shopnow/chassis';
@@ -118,8 +119,13 @@ export class CallerAuthenticator {
   }
 }
 
-/** A verifier's InvalidTokenError as the 401 a client sees; anything else as is. */
+/**
+ * A verifier's InvalidTokenError as the 401 a client sees; keys it cannot read (the token service
+ * down or starting) as a 503, so the client retries with its good token; anything else as is.
+ */
 function refusal(err: unknown): unknown {
+  if (err instanceof KeysUnavailableError)
+    return new AppError(commonErrors.unavailable, 'Sign-in cannot be checked right now; try again shortly');
   return err instanceof InvalidTokenError
     ? new AppError(commonErrors.unauthorized, 'The access token is invalid, expired or revoked')
     : err;
