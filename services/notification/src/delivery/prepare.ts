@@ -55,6 +55,7 @@ export async function prepareMessage(
         userId: m.userId,
         kind: m.kind,
         ...rendered.inbox,
+        createdAt: m.occurredAt,
       });
     }
     return markPrepared(

@@ -34,5 +34,6 @@ export async function enqueue(
     params: options.params ?? event.data,
     sourceEventId: event.id,
     sourceEventType: event.type,
+    occurredAt: new Date(event.time),
   });
 }

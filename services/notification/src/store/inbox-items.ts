@@ -27,12 +27,14 @@ export async function insertInboxItem(
     title: string;
     body: string;
     link: string | null;
+    /** When it happened, which orders the inbox (not when it was prepared: that is concurrent). */
+    createdAt: Date;
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO inbox_items (id, message_id, user_id, kind, title, body, link)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING`,
-    [item.id, item.messageId, item.userId, item.kind, item.title, item.body, item.link],
+    `INSERT INTO inbox_items (id, message_id, user_id, kind, title, body, link, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING`,
+    [item.id, item.messageId, item.userId, item.kind, item.title, item.body, item.link, item.createdAt],
   );
 }
 

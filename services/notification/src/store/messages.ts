@@ -26,6 +26,8 @@ export interface Message {
   smtpResponse: string | null;
   sentAt: Date | null;
   deadAt: Date | null;
+  /** When the fact behind it happened (its event's time). */
+  occurredAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,7 +36,7 @@ const COLUMNS = `id, kind, category, user_id AS "userId", to_email AS "toEmail",
   source_event_id AS "sourceEventId", source_event_type AS "sourceEventType", status, locale, subject,
   html, text_body AS "text", skip_reason AS "skipReason", attempts, next_attempt_at AS "nextAttemptAt",
   last_error AS "lastError", smtp_response AS "smtpResponse", sent_at AS "sentAt", dead_at AS "deadAt",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  occurred_at AS "occurredAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export interface NewMessage {
   id: string;
@@ -46,14 +48,15 @@ export interface NewMessage {
   params: unknown;
   sourceEventId: string;
   sourceEventType: string;
+  occurredAt: Date;
 }
 
 /** Stores the message, due at once; false when its key was taken already (a redelivered event). */
 export async function insertMessage(db: Queryable, m: NewMessage): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO messages (id, dedupe_key, kind, category, user_id, to_email, params, source_event_id,
-                           source_event_type, next_attempt_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+                           source_event_type, occurred_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
      ON CONFLICT (dedupe_key) DO NOTHING`,
     [
       m.id,
@@ -65,6 +68,7 @@ export async function insertMessage(db: Queryable, m: NewMessage): Promise<boole
       JSON.stringify(m.params),
       m.sourceEventId,
       m.sourceEventType,
+      m.occurredAt,
     ],
   );
   return rowCount === 1;
