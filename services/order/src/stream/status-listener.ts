@@ -19,6 +19,8 @@ export class StatusListener {
   readonly #logger: Logger;
   readonly #subscribers = new Map<string, Set<StatusSubscriber>>();
   #client: pg.PoolClient | undefined;
+  /** Gives #client back to the pool, once: the error handler, a failed LISTEN and stop() may all try. */
+  #release: (err?: Error) => void = () => {};
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #connected?: (() => void) | undefined;
@@ -37,13 +39,14 @@ export class StatusListener {
     this.#running = false;
     clearTimeout(this.#timer);
     const client = this.#client;
+    const release = this.#release;
     this.#client = undefined;
     if (client === undefined) return;
     try {
       await client.query(`UNLISTEN ${STATUS_CHANNEL}`);
-      client.release();
+      release();
     } catch (err) {
-      client.release(err as Error);
+      release(err as Error);
     }
   }
 
@@ -74,30 +77,35 @@ export class StatusListener {
 
   async #listen(): Promise<void> {
     if (!this.#running || this.#client !== undefined) return;
-    let client: pg.PoolClient | undefined;
+    let release: ((err?: Error) => void) | undefined;
     try {
-      client = await this.#db.connect();
-      const held = client;
+      const held = await this.#db.connect();
       let released = false;
+      release = (err?: Error) => {
+        if (released) return;
+        released = true;
+        held.release(err);
+      };
+      const releaseHeld = release;
       held.on('notification', (message) => this.#deliver(message.payload));
       held.on('error', (err) => {
+        // Also after stop() or a failed LISTEN gave it back: the pool no longer watches it then.
+        if (this.#client !== held && released) return;
         this.#logger.warn({ err }, 'order status listener lost its connection; reconnecting');
         if (this.#client === held) this.#client = undefined;
-        if (!released) {
-          released = true;
-          held.release(err);
-        }
+        releaseHeld(err);
         this.#retry();
       });
       await held.query(`LISTEN ${STATUS_CHANNEL}`);
       this.#client = held;
+      this.#release = releaseHeld;
       const wasDown = this.#timer !== undefined;
       this.#timer = undefined;
       this.#connected?.();
       this.#connected = undefined;
       if (wasDown) this.#resyncAll();
     } catch (err) {
-      client?.release(err as Error);
+      release?.(err as Error);
       this.#logger.warn({ err }, 'order status listener unavailable; retrying');
       this.#retry();
     }
