@@ -213,3 +213,20 @@ test('a service with no instances fails with no_instances (503)', async () => {
   clients.push(product);
   await assert.rejects(product.request({ method: 'GET', path: '/' }), upstreamFailure('no_instances', 503));
 });
+
+test('calls while no instance is known do not open the circuit: the first instance is used at once', async () => {
+  const upstream = await server((_req, res) => json(res, 200, { ok: true }));
+  let urls: string[] = [];
+  const product = createServiceClient({
+    service: 'product',
+    discovery: { resolve: async () => urls },
+    retries: 0,
+    breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+  });
+  clients.push(product);
+  for (let i = 0; i < 5; i++) {
+    await assert.rejects(product.request({ method: 'GET', path: '/' }), upstreamFailure('no_instances', 503));
+  }
+  urls = [upstream.url];
+  assert.equal((await product.request({ method: 'GET', path: '/' })).status, 200);
+});

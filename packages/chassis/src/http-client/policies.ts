@@ -41,8 +41,12 @@ export function createUpstreamPolicies(service: string, options: PolicyOptions):
     options.breaker === false
       ? undefined
       : circuitBreaker(
-          // An attempt that got no answer (UpstreamError) or a 5xx counts against the upstream.
-          handleWhen((err) => err instanceof UpstreamError).orWhenResult(isServerError),
+          // An attempt that got no answer (UpstreamError) or a 5xx counts against the upstream; none
+          // to try (discovery knows no instance yet, as while the platform starts) does not: nothing
+          // was asked, and an open circuit would refuse for seconds after the first instance is up.
+          handleWhen((err) => err instanceof UpstreamError && err.failure !== 'no_instances').orWhenResult(
+            isServerError,
+          ),
           {
             halfOpenAfter: options.breaker?.halfOpenAfterMs ?? 5_000,
             breaker: new ConsecutiveBreaker(options.breaker?.consecutiveFailures ?? 5),
