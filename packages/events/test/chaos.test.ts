@@ -49,6 +49,7 @@ const SETTLE_TIMEOUT_MS = 45_000;
 const TEST_TIMEOUT_MS = 300_000;
 /** Fewer kills than this while publishing would make the run prove little. */
 const MIN_KILLS = 8;
+const MAX_WAIT_FOR_KILLS_MS = 30_000;
 
 const GROUPS = [
   { name: 'chaos.a', slot: 'a' },
@@ -137,6 +138,9 @@ async function runChaos(t: TestContext, openBus: () => Promise<ChaosBus>): Promi
     const published = new Set<string>();
     const transactions = TOTAL / PER_TRANSACTION;
     for (let tx = 0; tx < transactions; tx++) {
+      // The kills come at random intervals; the last transaction waits until enough have come, so
+      // a run with long intervals still kills MIN_KILLS times while publishing.
+      if (tx === transactions - 1) await untilKills(chaos, MIN_KILLS, MAX_WAIT_FOR_KILLS_MS);
       const ids = await withTransaction(producer.pool, async (client) => {
         const written: string[] = [];
         for (let k = 0; k < PER_TRANSACTION; k++) {
@@ -239,6 +243,11 @@ async function runChaos(t: TestContext, openBus: () => Promise<ChaosBus>): Promi
     await bus?.close().catch(() => {});
     await Promise.allSettled(databases.map((db) => db.drop()));
   }
+}
+
+async function untilKills(chaos: Chaos, kills: number, maxWaitMs: number): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (chaos.kills < kills && Date.now() < deadline) await sleep(100);
 }
 
 interface Chaos {
