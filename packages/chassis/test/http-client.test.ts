@@ -219,7 +219,7 @@ test('calls while no instance is known do not open the circuit: the first instan
   let urls: string[] = [];
   const product = createServiceClient({
     service: 'product',
-    discovery: { resolve: async () => urls },
+    discovery: { resolve: async () => urls, close: () => {} },
     retries: 0,
     breaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
   });
