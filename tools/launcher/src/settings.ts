@@ -13,6 +13,8 @@ export interface LauncherSettings {
   /** Registry + status HTTP server. */
   launcherPort: number;
   pgPort: number;
+  /** Extra PostgreSQL server settings (`name=value`), each passed as `-c` at every start. */
+  pgSettings: string[];
   /** Service ports are basePort + 10 * slot + replica index. */
   basePort: number;
   /** The public entry (the gateway): its first replica's port; replica i listens on gatewayPort + i. */
@@ -67,6 +69,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, repoRoot = RE
     home,
     launcherPort: readPort(env, 'SHOPNOW_LAUNCHER_PORT', DEFAULT_PORTS.launcher),
     pgPort: readPort(env, 'SHOPNOW_PG_PORT', DEFAULT_PORTS.pg),
+    pgSettings: readPgSettings(env, 'SHOPNOW_PG_SETTINGS'),
     basePort,
     gatewayPort: readPort(env, 'SHOPNOW_GATEWAY_PORT', DEFAULT_PORTS.gateway),
     gatewayHost: readHost(env, 'SHOPNOW_GATEWAY_HOST', DEFAULT_GATEWAY_HOST),
@@ -84,6 +87,27 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   }
   return port;
 }
+
+/**
+ * Whitespace-separated `name=value` server settings (`shared_buffers=256MB
+ * shared_preload_libraries=pg_stat_statements`). Only the form is checked here; PostgreSQL refuses
+ * an unknown name or a bad value at start, and the launcher shows its log.
+ */
+function readPgSettings(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  const settings = raw.split(/\s+/);
+  for (const setting of settings) {
+    if (!PG_SETTING.test(setting)) {
+      throw new LauncherError(
+        `config: ${name} takes name=value settings separated by spaces (got "${setting}")`,
+      );
+    }
+  }
+  return settings;
+}
+
+const PG_SETTING = /^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)?=\S+$/i;
 
 /** An IP literal or a host name to listen on (no scheme, port or spaces). */
 function readHost(env: NodeJS.ProcessEnv, name: string, fallback: string): string {

@@ -63,6 +63,22 @@ describe('launcher settings', () => {
     assert.throws(() => loadSettings({ SHOPNOW_GATEWAY_PORT: '0' }, '/repo'), /SHOPNOW_GATEWAY_PORT/);
   });
 
+  it('passes SHOPNOW_PG_SETTINGS to PostgreSQL as name=value settings, refusing any other form', () => {
+    assert.deepEqual(loadSettings({}, '/repo').pgSettings, []);
+    assert.deepEqual(
+      loadSettings({ SHOPNOW_PG_SETTINGS: ' shared_buffers=256MB  pg_stat_statements.track=all\n' }, '/repo')
+        .pgSettings,
+      ['shared_buffers=256MB', 'pg_stat_statements.track=all'],
+    );
+    for (const bad of ['shared_buffers', '-c=1', 'a=1 =2', 'x;y=1']) {
+      assert.throws(
+        () => loadSettings({ SHOPNOW_PG_SETTINGS: bad }, '/repo'),
+        /SHOPNOW_PG_SETTINGS takes name=value settings separated by spaces/,
+        bad,
+      );
+    }
+  });
+
   it('names the variable and what it wants when a value is bad', () => {
     assert.throws(
       () => loadSettings({ SHOPNOW_PG_PORT: 'abc' }, '/repo'),

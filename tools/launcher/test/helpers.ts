@@ -33,6 +33,7 @@ export async function testSettings(home: string): Promise<LauncherSettings> {
     home,
     launcherPort: await freePort(),
     pgPort: await freePort(),
+    pgSettings: [],
     basePort: await freeBasePort(),
     gatewayPort: await freePort(),
     gatewayHost: '127.0.0.1',

@@ -221,9 +221,17 @@ describe('Platform', () => {
       port: settings.pgPort,
       superuser: older.postgres,
       logFile: join(settings.paths.logs, 'postgres.log'),
+      settings: ['work_mem=7MB'], // SHOPNOW_PG_SETTINGS reaches the server as -c flags
       env: env(),
     });
     try {
+      const client = new pg.Client({ connectionString: oldPg.url() });
+      await client.connect();
+      try {
+        assert.equal((await client.query('SHOW work_mem')).rows[0].work_mem, '7MB');
+      } finally {
+        await client.end();
+      }
       await dropServiceDatabase(oldPg.url(), 'bus');
     } finally {
       await oldPg.stop();

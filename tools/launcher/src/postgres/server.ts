@@ -13,6 +13,8 @@ export interface PostgresOptions {
   port: number;
   superuser: { user: string; password: string };
   logFile: string;
+  /** Extra server settings (`name=value`), after the launcher's own. */
+  settings?: readonly string[];
   /** Environment of initdb and the server (default: the launcher's). */
   env?: NodeJS.ProcessEnv;
   /** Called when the server dies without being asked to. */
@@ -101,7 +103,14 @@ export async function startPostgres(cluster: Cluster, opts: PostgresOptions): Pr
   // which stops the services first and Postgres last.
   const child = spawn(
     cluster.binaries.postgres,
-    ['-D', opts.dataDir, '-p', String(opts.port), ...SERVER_FLAGS],
+    [
+      '-D',
+      opts.dataDir,
+      '-p',
+      String(opts.port),
+      ...SERVER_FLAGS,
+      ...(opts.settings ?? []).flatMap((setting) => ['-c', setting]),
+    ],
     {
       detached: true,
       stdio: ['ignore', fd, fd],

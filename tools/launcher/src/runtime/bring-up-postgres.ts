@@ -27,6 +27,7 @@ export async function bringUpPostgres(ctx: {
     port: settings.pgPort,
     superuser: ctx.secrets.postgres,
     logFile: join(settings.paths.logs, 'postgres.log'),
+    settings: settings.pgSettings,
     env: ctx.env,
     ...(ctx.onUnexpectedExit ? { onUnexpectedExit: ctx.onUnexpectedExit } : {}),
   };
