@@ -194,6 +194,12 @@ export const benchmarks: Record<string, Benchmark> = {
       rate: { arg: '<n>', help: 'phase B: orders per second offered (open loop)', default: 50 },
       open: { arg: '<s>', help: 'phase B seconds', default: 20 },
       products: { arg: '<n>', help: 'products the orders spread over (one line each)', default: 20 },
+      statements: {
+        arg: '<n>',
+        help: 'report the top n statements by PostgreSQL time per phase (loads pg_stat_statements; 0 = off)',
+        default: 0,
+        min: 0,
+      },
     },
     run: (v, ctx) =>
       checkoutBench({
@@ -205,6 +211,7 @@ export const benchmarks: Record<string, Benchmark> = {
         rate: v.rate,
         openSec: v.open,
         products: v.products,
+        statements: v.statements,
         ...ctx,
       }),
     summary: checkoutSummaryLine,

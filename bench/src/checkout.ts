@@ -9,9 +9,20 @@ import { join } from 'node:path';
 import { type BucketSpec, customersFor, ordersPerCustomer } from './checkout/budget.ts';
 import { type CommitBaseline, commitBaseline } from './checkout/commit-baseline.ts';
 import { CustomerPool, prepareCustomers } from './checkout/customers.ts';
+import {
+  countTransactions,
+  type DatabaseTransactions,
+  transactionsBetween,
+} from './checkout/db-transactions.ts';
 import { closedLoop, openLoop, type PhaseResult } from './checkout/phases.ts';
 import { startPlatform, stockedProducts } from './checkout/platform.ts';
 import { type PartCpu, partsBetween, platformProcesses, sampleParts } from './checkout/process-cpu.ts';
+import {
+  reportStatements,
+  resetStatements,
+  STATEMENTS_SETTINGS,
+  topStatements,
+} from './checkout/statements.ts';
 import { cpuBetween, sampleCpu } from './gateway/cpu.ts';
 import { machine } from './report.ts';
 import { Teardown } from './teardown.ts';
@@ -34,6 +45,8 @@ export interface CheckoutBenchOptions {
   openSec: number;
   /** Products the orders spread over (one line, quantity 1, round robin). */
   products: number;
+  /** The top statements by PostgreSQL time to report per phase (pg_stat_statements); 0 for none. */
+  statements: number;
   runDir: string;
   log?: (line: string) => void;
 }
@@ -50,8 +63,8 @@ export interface CheckoutBenchResult {
     platformStartSec: number;
     prepareSec: number;
   };
-  phaseA: PhaseResult & { cpu: PartOrderCpu[] };
-  phaseB: PhaseResult & { rate: number; cpu: PartOrderCpu[] };
+  phaseA: PhaseResult & { cpu: PartOrderCpu[]; transactions: DatabaseTransactions[] };
+  phaseB: PhaseResult & { rate: number; cpu: PartOrderCpu[]; transactions: DatabaseTransactions[] };
   baseline: CommitBaseline;
   /** Phase A's confirmed orders/s ÷ the baseline's commits/s. */
   ratio: number;
@@ -89,7 +102,12 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
   const bucket = checkoutBucket(join(import.meta.dirname, '..', '..', 'services', 'gateway', 'routes.json'));
   const teardown = new Teardown();
   try {
-    const platform = await startPlatform(teardown, opts.runDir, log);
+    const platform = await startPlatform(
+      teardown,
+      opts.runDir,
+      log,
+      opts.statements > 0 ? { SHOPNOW_PG_SETTINGS: STATEMENTS_SETTINGS } : {},
+    );
     const prepared = performance.now();
     const phaseASec = opts.warmupSec + opts.durationSec;
     const tokensA = ordersPerCustomer(bucket, phaseASec + 5);
@@ -125,21 +143,38 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
     });
 
     const processes = await platformProcesses(platform.sandbox.home);
-    const withCpu = async <P extends PhaseResult>(work: () => Promise<P>) => {
+    const postgres = { port: platform.pgPort, ...platform.secrets.postgres };
+    const withCpu = async <P extends PhaseResult>(name: string, work: () => Promise<P>) => {
+      if (opts.statements > 0) await resetStatements(postgres);
+      const startTransactions = await countTransactions(postgres);
       const start = sampleParts(processes);
       const [phase, machineBusy] = await busy(work);
       const end = sampleParts(processes);
+      const transactions = transactionsBetween(
+        startTransactions,
+        await countTransactions(postgres),
+        phase.ordersInPhase,
+      );
       const seconds = Math.max(0.001, (end.at - start.at) / 1000);
       const cpu = partsBetween(processes, start, end).map((p) => ({
         ...p,
         corePercent: Math.round(p.cpuMs / 10 / seconds),
         msPerOrder: Math.round((p.cpuMs / Math.max(1, phase.ordersInPhase)) * 10) / 10,
       }));
-      return [{ ...phase, cpu }, machineBusy] as const;
+      if (opts.statements > 0) {
+        const statements = await topStatements(postgres, opts.statements);
+        const lines = await reportStatements(statements, phase.ordersInPhase, {
+          runDir: opts.runDir,
+          name: `statements-${name}.txt`,
+        });
+        log(`  PostgreSQL time by statement (${name}):`);
+        for (const line of lines) log(`  ${line}`);
+      }
+      return [{ ...phase, cpu, transactions }, machineBusy] as const;
     };
 
     log(`phase A: ${opts.concurrency} customers at once, ${opts.warmupSec}s warm-up + ${opts.durationSec}s`);
-    const [phaseA, busyA] = await withCpu(() =>
+    const [phaseA, busyA] = await withCpu('phase-a', () =>
       closedLoop(target(new CustomerPool(groupA)), {
         concurrency: opts.concurrency,
         warmupSec: opts.warmupSec,
@@ -148,6 +183,7 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
     );
     log(`  ${phaseLine(phaseA)}; machine ${busyA}% busy`);
     log(`  CPU ms per order: ${cpuLine(phaseA.cpu)}`);
+    log(`  transactions per order: ${transactionsLine(phaseA.transactions)}`);
 
     log(`baseline: single-row INSERT commits, ${opts.baselineClients} connections, ${opts.durationSec}s`);
     const [baseline, busyBaseline] = await busy(() =>
@@ -161,12 +197,13 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
     );
 
     log(`phase B: ${opts.rate} orders/s offered for ${opts.openSec}s`);
-    const [phaseBRun, busyB] = await withCpu(() =>
+    const [phaseBRun, busyB] = await withCpu('phase-b', () =>
       openLoop(target(new CustomerPool(groupB)), { rate: opts.rate, durationSec: opts.openSec }),
     );
     const phaseB = { ...phaseBRun, rate: opts.rate };
     log(`  ${phaseLine(phaseB)}; machine ${busyB}% busy`);
     log(`  CPU ms per order: ${cpuLine(phaseB.cpu)}`);
+    log(`  transactions per order: ${transactionsLine(phaseB.transactions)}`);
 
     const ratio = baseline.commitsPerSec > 0 ? round4(phaseA.confirmedPerSec / baseline.commitsPerSec) : 0;
     const clean = (p: PhaseResult) =>
@@ -185,6 +222,7 @@ export async function checkoutBench(opts: CheckoutBenchOptions): Promise<Checkou
         rate: opts.rate,
         openSec: opts.openSec,
         products: products.length,
+        statements: opts.statements,
         checkoutBucket: bucket,
         customersB,
         platformStartSec: platform.startSec,
@@ -215,6 +253,12 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 export function cpuLine(parts: PartOrderCpu[]): string {
   const total = Math.round(parts.reduce((sum, p) => sum + p.msPerOrder, 0) * 10) / 10;
   return `${parts.map((p) => `${p.part} ${p.msPerOrder}`).join(', ')}; total ${total}`;
+}
+
+/** `shopnow_order 12.5, shopnow_bus 30.2, …; total 80.1` (transactions per order by database). */
+export function transactionsLine(databases: DatabaseTransactions[]): string {
+  const total = Math.round(databases.reduce((sum, d) => sum + d.perOrder, 0) * 10) / 10;
+  return `${databases.map((d) => `${d.database} ${d.perOrder}`).join(', ')}; total ${total}`;
 }
 
 function phaseLine(p: PhaseResult): string {

@@ -43,13 +43,14 @@ export async function startPlatform(
   teardown: Teardown,
   runDir: string,
   log: (line: string) => void,
+  env: Record<string, string> = {},
 ): Promise<Platform> {
   // Ports are picked free, then bound by the services a few seconds later: on a machine where
   // other runs start at the same time, one may take a port first. Then start again on new ones.
   for (let attempt = 1; ; attempt++) {
     const own = new Teardown();
     try {
-      const platform = await startOnce(own, runDir, log);
+      const platform = await startOnce(own, runDir, log, env);
       teardown.add(() => own.run());
       return platform;
     } catch (err) {
@@ -60,10 +61,16 @@ export async function startPlatform(
   }
 }
 
-async function startOnce(teardown: Teardown, runDir: string, log: (line: string) => void): Promise<Platform> {
+async function startOnce(
+  teardown: Teardown,
+  runDir: string,
+  log: (line: string) => void,
+  env: Record<string, string>,
+): Promise<Platform> {
   const sandbox = await createSandbox();
   teardown.add(() => sandbox.dispose());
   sandbox.env.TRUSTED_PROXIES = '127.0.0.0/8';
+  Object.assign(sandbox.env, env);
   const started = Date.now();
   log(`platform: npm start in ${sandbox.home}`);
   const run = runLauncher(sandbox, ['start']);
