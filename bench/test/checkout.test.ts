@@ -10,6 +10,7 @@ import { benchmarks } from '../src/benchmarks.ts';
 import { CallerBudget, customersFor, ordersPerCustomer } from '../src/checkout/budget.ts';
 import { parsePgbench } from '../src/checkout/commit-baseline.ts';
 import { type Customer, CustomerPool, inParallel } from '../src/checkout/customers.ts';
+import { transactionsBetween } from '../src/checkout/db-transactions.ts';
 import type { PhaseResult } from '../src/checkout/phases.ts';
 import { partsBetween } from '../src/checkout/process-cpu.ts';
 import { percentile, summarize } from '../src/checkout/stats.ts';
@@ -20,6 +21,7 @@ import {
   checkoutTable,
   cpuLine,
   TARGETS,
+  transactionsLine,
 } from '../src/checkout.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -136,6 +138,27 @@ test('CPU by part sums replicas, clock ticks in ms, most first; per order it rea
     { part: 'order', cpuMs: 450, corePercent: 45, msPerOrder: 4.5 },
   ]);
   assert.equal(line, 'postgres 6, order 4.5; total 10.5');
+});
+
+test('transactions per database between two counts, per order, most first, idle databases left out', () => {
+  const start = new Map([
+    ['order', 100],
+    ['bus', 1000],
+    ['cart', 7],
+  ]);
+  const end = new Map([
+    ['order', 400],
+    ['bus', 2100],
+    ['cart', 7],
+    ['shipping', 50],
+  ]);
+  const databases = transactionsBetween(start, end, 100);
+  assert.deepEqual(databases, [
+    { database: 'bus', transactions: 1100, perOrder: 11 },
+    { database: 'order', transactions: 300, perOrder: 3 },
+    { database: 'shipping', transactions: 50, perOrder: 0.5 },
+  ]);
+  assert.equal(transactionsLine(databases), 'bus 11, order 3, shipping 0.5; total 14.5');
 });
 
 test('the summary line and table show the numbers against the targets', () => {
