@@ -1,5 +1,6 @@
 // The inventory service's events: its answer to order.placed.v1 (reserved or rejected), the
-// sweeper's release of a reservation that outlived its time, and low-stock alerts.
+// sweeper's release of a reservation that outlived its time, low-stock alerts, and a sold-out
+// SKU available again.
 import { type Static, Type } from 'typebox';
 import { defineEvent } from './define-event.ts';
 import { MAX_ORDER_LINES } from './order.ts';
@@ -69,9 +70,19 @@ export const InventoryStockLowV1 = defineEvent(
   ),
 );
 
+/** A SKU that had sold out (available 0) has units available again, and its product is on sale. */
+export const InventoryBackInStockV1 = defineEvent(
+  'inventory.back_in_stock.v1',
+  Type.Object(
+    { sku: Sku, productId: Type.String({ format: 'uuid' }), available: Type.Integer({ minimum: 1 }) },
+    closed,
+  ),
+);
+
 export const inventoryEvents = [
   InventoryStockReservedV1,
   InventoryStockRejectedV1,
   InventoryReservationExpiredV1,
   InventoryStockLowV1,
+  InventoryBackInStockV1,
 ] as const;

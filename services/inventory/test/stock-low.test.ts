@@ -11,7 +11,7 @@ import type { InventoryContext } from '../src/context.ts';
 import { cancelReservation } from '../src/reservations/cancel.ts';
 import { confirmReservation } from '../src/reservations/confirm.ts';
 import { reserveOrder } from '../src/reservations/reserve.ts';
-import { announceLowStock } from '../src/stock/low-stock.ts';
+import { announceStockLevels } from '../src/stock/stock-levels.ts';
 import { applyMovements } from '../src/store/movements.ts';
 import { setThreshold } from '../src/store/stock.ts';
 import {
@@ -45,7 +45,7 @@ const restock = (sku: string, units: number) =>
       { sku, kind: 'restock', available: units, reserved: 0, sold: 0, reason: 'delivery', actor: 'test' },
     ]);
     assert.ok(moved.ok);
-    await announceLowStock(tx, ctx, moved.rows);
+    await announceStockLevels(tx, ctx, moved.rows);
   });
 const alerts = (sku: string) => published(db.pool, InventoryStockLowV1, sku);
 
@@ -86,7 +86,7 @@ describe('stock_low', () => {
     await withTransaction(db.pool, async (tx) => {
       const row = await setThreshold(tx, 'LOW-3', 25);
       assert.ok(row);
-      await announceLowStock(tx, ctx, [row]);
+      await announceStockLevels(tx, ctx, [row]);
     });
     assert.deepEqual(await alerts('LOW-3'), []);
     await buy('LOW-3', 6); // 24 < 25

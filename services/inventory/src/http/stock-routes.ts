@@ -9,7 +9,7 @@ import { decodeSkuCursor, encodeSkuCursor } from '../domain/cursor.ts';
 import type { Movement } from '../domain/movement.ts';
 import { normaliseSku } from '../domain/sku.ts';
 import { inventoryErrors, skuNotFound } from '../errors.ts';
-import { announceLowStock } from '../stock/low-stock.ts';
+import { announceStockLevels } from '../stock/stock-levels.ts';
 import { applyMovements, recentMovements } from '../store/movements.ts';
 import { findStock, listStock, lockStock, type StockRow, setThreshold } from '../store/stock.ts';
 import { actorOf, writeScope } from './admin-scope.ts';
@@ -132,7 +132,7 @@ function registerWrites(admin: App, { db, ctx }: RouteDeps): void {
           { available: row.available },
         );
       }
-      await announceLowStock(tx, ctx, moved.rows);
+      await announceStockLevels(tx, ctx, moved.rows);
       return moved.rows[0] as StockRow;
     });
 
@@ -200,7 +200,7 @@ function registerWrites(admin: App, { db, ctx }: RouteDeps): void {
       onSku(request, reply, normaliseSku(request.params.sku), async (tx, row) => {
         const updated = await setThreshold(tx, row.sku, request.body.threshold);
         if (updated === undefined) throw new AppError(commonErrors.conflict, `${row.sku} changed meanwhile`);
-        await announceLowStock(tx, ctx, [updated]);
+        await announceStockLevels(tx, ctx, [updated]);
         return updated;
       }),
   );

@@ -1,5 +1,5 @@
 // Stored rows → response bodies.
-import { thresholdOf } from '../stock/low-stock.ts';
+import { thresholdOf } from '../stock/stock-levels.ts';
 import type { MovementRecord } from '../store/movements.ts';
 import type { StockRow } from '../store/stock.ts';
 

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { sell } from '../domain/movement.ts';
 import { canTakeAll } from '../domain/reservation-plan.ts';
-import { announceLowStock } from '../stock/low-stock.ts';
+import { announceStockLevels } from '../stock/stock-levels.ts';
 import { applyMovements } from '../store/movements.ts';
 import { findReservation, reservationLines, updateReservation } from '../store/reservations.ts';
 import { lockStock } from '../store/stock.ts';
@@ -67,7 +67,7 @@ export async function confirmReservation(
   );
   if (!moved.ok) throw new Error(`commit of order ${orderId} refused for ${moved.refused.join(', ')}`);
   await updateReservation(tx, orderId, { status: 'committed' });
-  await announceLowStock(tx, ctx, moved.rows);
+  await announceStockLevels(tx, ctx, moved.rows);
   if (late) {
     ctx.logger.warn(
       { orderId, was: reservation.status },

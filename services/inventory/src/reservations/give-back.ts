@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { giveBack } from '../domain/movement.ts';
-import { announceLowStock } from '../stock/low-stock.ts';
+import { announceStockLevels } from '../stock/stock-levels.ts';
 import { applyMovements } from '../store/movements.ts';
 import { type Reservation, reservationLines, updateReservation } from '../store/reservations.ts';
 import { lockStock } from '../store/stock.ts';
@@ -38,6 +38,6 @@ export async function giveBackSold(
   // Only this order's commit put these units in sold: a refusal is a bug, and rolls it all back.
   if (!moved.ok) throw new Error(`return of order ${orderId} refused for ${moved.refused.join(', ')}`);
   // Back at or above a threshold: stock_low re-arms for the next fall.
-  await announceLowStock(tx, ctx, moved.rows);
+  await announceStockLevels(tx, ctx, moved.rows);
   return true;
 }

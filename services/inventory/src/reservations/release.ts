@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { unreserve } from '../domain/movement.ts';
-import { announceLowStock } from '../stock/low-stock.ts';
+import { announceStockLevels } from '../stock/stock-levels.ts';
 import { applyMovements } from '../store/movements.ts';
 import { type Reservation, reservationLines, updateReservation } from '../store/reservations.ts';
 import { lockStock } from '../store/stock.ts';
@@ -30,5 +30,5 @@ export async function returnToStock(
     status: how.kind === 'release' ? 'released' : 'expired',
     reason: how.reason,
   });
-  await announceLowStock(tx, ctx, moved.rows);
+  await announceStockLevels(tx, ctx, moved.rows);
 }

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { reserve } from '../domain/movement.ts';
 import { perSku, planReservation } from '../domain/reservation-plan.ts';
-import { announceLowStock } from '../stock/low-stock.ts';
+import { announceStockLevels } from '../stock/stock-levels.ts';
 import { applyMovements } from '../store/movements.ts';
 import {
   claimReservation,
@@ -80,7 +80,7 @@ export async function reserveOrder(
   };
   await updateReservation(tx, orderId, { status: 'active', answer });
   await ctx.events.publish(tx, InventoryStockReservedV1, { subject: orderId, data: answer });
-  await announceLowStock(tx, ctx, moved.rows);
+  await announceStockLevels(tx, ctx, moved.rows);
   return { outcome: 'reserved', answer };
 }
 

@@ -30,6 +30,8 @@ export async function stockProduct(
     available: 0,
     active: product.active,
     lowAlerted: initiallyAlerted(newSkuStock, lowStockThreshold),
+    // A product that comes with no stock is sold out: customers may wait for its first units.
+    soldOut: newSkuStock === 0,
   });
   if (created === undefined) {
     const existing = await stockOfProduct(tx, product.productId);

@@ -10,12 +10,14 @@ export interface StockRow extends StockLevel {
   /** The SKU's own threshold; null: the service default. */
   lowThreshold: number | null;
   lowAlerted: boolean;
+  /** Available reached 0 and has not been announced back in stock since. */
+  soldOut: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const STOCK_COLUMNS = `sku, product_id AS "productId", available, reserved, sold, low_threshold AS "lowThreshold",
-  low_alerted AS "lowAlerted", active, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  low_alerted AS "lowAlerted", sold_out AS "soldOut", active, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /**
  * A stock row for a product the catalog announced, unless it has one already (by product or by
@@ -23,14 +25,21 @@ export const STOCK_COLUMNS = `sku, product_id AS "productId", available, reserve
  */
 export async function insertStock(
   db: Queryable,
-  row: { sku: string; productId: string; available: number; active: boolean; lowAlerted: boolean },
+  row: {
+    sku: string;
+    productId: string;
+    available: number;
+    active: boolean;
+    lowAlerted: boolean;
+    soldOut: boolean;
+  },
 ): Promise<StockRow | undefined> {
   const { rows } = await db.query<StockRow>(
-    `INSERT INTO stock (sku, product_id, available, active, low_alerted)
-     VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO stock (sku, product_id, available, active, low_alerted, sold_out)
+     VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT DO NOTHING
      RETURNING ${STOCK_COLUMNS}`,
-    [row.sku, row.productId, row.available, row.active, row.lowAlerted],
+    [row.sku, row.productId, row.available, row.active, row.lowAlerted, row.soldOut],
   );
   return rows[0];
 }
@@ -112,6 +121,10 @@ export async function setThreshold(
     [sku, threshold],
   );
   return rows[0];
+}
+
+export async function setSoldOut(db: Queryable, sku: string, soldOut: boolean): Promise<void> {
+  await db.query('UPDATE stock SET sold_out = $2 WHERE sku = $1', [sku, soldOut]);
 }
 
 export async function setLowAlerted(db: Queryable, sku: string, alerted: boolean): Promise<void> {

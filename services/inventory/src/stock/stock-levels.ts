@@ -1,0 +1,49 @@
+// After counts move, in the transaction that moved them: stock_low for each SKU that just fell
+// below its threshold (and the flag re-armed for each back above it), and back_in_stock for each
+// sold-out SKU with units available again (and the sold-out mark for each that reached 0).
+import { InventoryBackInStockV1, InventoryStockLowV1 } from '@shopnow/contracts';
+import type pg from 'pg';
+import type { InventoryContext } from '../context.ts';
+import { lowStockTransition } from '../domain/low-stock.ts';
+import { soldOutTransition } from '../domain/sold-out.ts';
+import { type StockRow, setLowAlerted, setSoldOut } from '../store/stock.ts';
+
+export function thresholdOf(row: Pick<StockRow, 'lowThreshold'>, defaultThreshold: number): number {
+  return row.lowThreshold ?? defaultThreshold;
+}
+
+export async function announceStockLevels(
+  tx: pg.ClientBase,
+  ctx: InventoryContext,
+  rows: readonly StockRow[],
+): Promise<void> {
+  for (const row of rows) {
+    await announceLowStock(tx, ctx, row);
+    await announceSoldOut(tx, ctx, row);
+  }
+}
+
+async function announceLowStock(tx: pg.ClientBase, ctx: InventoryContext, row: StockRow): Promise<void> {
+  const threshold = thresholdOf(row, ctx.settings.lowStockThreshold);
+  const transition = lowStockTransition({ available: row.available, threshold, alerted: row.lowAlerted });
+  if (transition === 'none') return;
+  await setLowAlerted(tx, row.sku, transition === 'alert');
+  if (transition === 'alert') {
+    await ctx.events.publish(tx, InventoryStockLowV1, {
+      subject: row.sku,
+      data: { sku: row.sku, productId: row.productId, available: row.available, threshold },
+    });
+  }
+}
+
+async function announceSoldOut(tx: pg.ClientBase, ctx: InventoryContext, row: StockRow): Promise<void> {
+  const transition = soldOutTransition(row);
+  if (transition === 'none') return;
+  await setSoldOut(tx, row.sku, transition === 'sold_out');
+  if (transition === 'back_in_stock') {
+    await ctx.events.publish(tx, InventoryBackInStockV1, {
+      subject: row.sku,
+      data: { sku: row.sku, productId: row.productId, available: row.available },
+    });
+  }
+}
