@@ -105,6 +105,7 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     },
     'admin-shipments-exception': invalid(`/api/admin/shipments/${NOBODY}/exception`, 'admin'),
     inbox: read('/api/inbox', 'customer'),
+    'stock-alerts': read('/api/stock-alerts', 'customer'),
     'admin-messages': read('/api/admin/messages/dead', 'admin'),
     'admin-promotions': invalid('/api/admin/promotions', 'admin'),
     'admin-dead-letters-product': read('/api/admin/events/product/dead-letters', 'admin'),

@@ -4,7 +4,7 @@ import { type ApiCall, apiClient } from '../src/api-client.ts';
 import { type CardProcessor, cardProcessor, TEST_CARDS } from '../src/card-processor.ts';
 import { createSandbox, type LauncherRun, type LauncherSandbox, runLauncher } from '../src/index.ts';
 import { type Mailbox, mailbox, tokenInLink } from '../src/mailbox.ts';
-import { type OrderView, placeOrder, readOrder, settledOrder } from '../src/orders.ts';
+import { adjustStock, type OrderView, placeOrder, readOrder, settledOrder, stockOf } from '../src/orders.ts';
 import { buyableProducts, type Product, serviceUrl } from '../src/shop.ts';
 import {
   demoAdminToken,
@@ -320,6 +320,32 @@ describe('fulfilment and notifications end to end', { timeout: 240_000 }, () => 
     );
     assert.ok(!quietMail.some((e) => e.kind === 'promotion'), 'no marketing email');
     assert.ok(!(await inboxOf(quiet)).items.some((i) => i.kind === 'promotion'), 'no marketing in the inbox');
+  });
+
+  it('back in stock: a customer who asked about a sold-out product gets one email and inbox item when it returns', async () => {
+    const shopper = await registerShopper(api);
+    const product = products.at(-1) as Product;
+    const { available } = await stockOf(api, adminToken, product.sku);
+    if (available > 0) await adjustStock(api, adminToken, product.sku, -available); // sold out
+    const asked = await api<{ productId: string; name: string }>(
+      'PUT',
+      `/api/stock-alerts/${product.id}`,
+      as(shopper),
+    );
+    assert.equal(asked.status, 201, asked.text);
+    assert.equal(asked.body.name, product.name);
+
+    await adjustStock(api, adminToken, product.sku, 5); // back
+    const [email] = await mail.waitFor(shopper.email, 'back_in_stock');
+    assert.equal(email!.subject, `${product.name} is back in stock`);
+    await waitUntil(
+      'the alert in the inbox',
+      () => inboxOf(shopper),
+      (b) => b.items.some((i) => i.kind === 'back_in_stock'),
+    );
+    const left = await api<{ items: unknown[] }>('GET', '/api/stock-alerts', as(shopper));
+    assert.deepEqual(left.body.items, [], 'the alert was used up');
+    if (available > 0) await adjustStock(api, adminToken, product.sku, available); // stock for the tests after
   });
 
   const latestOrderOf = async (shopper: Shopper) => {

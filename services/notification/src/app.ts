@@ -20,6 +20,7 @@ import {
 import type { RouteOptions } from 'fastify';
 import type pg from 'pg';
 import pkg from '../package.json' with { type: 'json' };
+import { catalogProducts, type ProductSource } from './catalog/product-source.ts';
 import type { NotificationAppConfig } from './config.ts';
 import { notificationSubscriptions } from './consumes.ts';
 import type { DeliveryContext } from './context.ts';
@@ -31,6 +32,7 @@ import { notificationCatalog } from './events/catalog.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { registerInboxRoutes } from './http/inbox-routes.ts';
 import { registerMailboxRoutes } from './http/mailbox-routes.ts';
+import { registerStockAlertRoutes } from './http/stock-alert-routes.ts';
 import { type PreferencesSource, profilePreferences } from './profile/preferences-source.ts';
 import { linksFor } from './templates/links.ts';
 
@@ -50,6 +52,8 @@ export interface BuildAppDeps {
   serviceAuthorization?: () => Promise<string>;
   /** Preferences; default: the profile service over HTTP. */
   preferences?: PreferencesSource;
+  /** Products for back-in-stock alerts; default: the product service over HTTP. */
+  products?: ProductSource;
   /** The SMTP side; default: nodemailer at SMTP_URL (none without it). */
   mailer?: Mailer;
   onRoute?: (route: RouteOptions) => void;
@@ -127,6 +131,8 @@ export async function buildApp(deps: BuildAppDeps): Promise<App> {
   };
 
   registerInboxRoutes(app, { db });
+  const products = deps.products ?? productsOverHttp(discovery, config.PRODUCT_TIMEOUT_MS ?? 2000, log);
+  registerStockAlertRoutes(app, { db, products });
   registerAdminRoutes(app, { db });
   if (config.DEV_MAILBOX) registerMailboxRoutes(app, { db });
   registerDeadLetterRoutes(app, { db, transport, authorize: requireRoles('admin') });
@@ -144,4 +150,14 @@ export async function buildApp(deps: BuildAppDeps): Promise<App> {
     await profileClient?.close();
   });
   return app;
+}
+
+/** The product service through discovery; without discovery (tests) every product is unknown. */
+function productsOverHttp(
+  discovery: Discovery | undefined,
+  timeoutMs: number,
+  logger: Logger,
+): ProductSource {
+  if (discovery === undefined) return { find: async () => undefined };
+  return catalogProducts(createServiceClient({ service: 'product', discovery, timeoutMs, logger }));
 }

@@ -52,6 +52,10 @@ export const notificationConfigSpec = {
   }),
   PREFERENCES_CACHE_MS: positiveInt({ default: 30_000, desc: 'how long a profile answer is reused' }),
   PROFILE_TIMEOUT_MS: positiveInt({ default: 2000, desc: 'budget of one call to the profile service' }),
+  PRODUCT_TIMEOUT_MS: positiveInt({
+    default: 2000,
+    desc: 'budget of one call to the product service (a back-in-stock alert asked for)',
+  }),
   NOTIFICATION_POLL_INTERVAL_MS: positiveInt({ default: 250, desc: 'how often due messages are looked for' }),
   NOTIFICATION_BATCH_SIZE: positiveInt({ default: 20, desc: 'messages worked side by side per pass' }),
 };
@@ -75,6 +79,7 @@ export interface NotificationAppConfig {
   WEB_BASE_URL: string;
   PREFERENCES_CACHE_MS: number;
   PROFILE_TIMEOUT_MS: number;
+  PRODUCT_TIMEOUT_MS?: number;
   NOTIFICATION_POLL_INTERVAL_MS: number;
   NOTIFICATION_BATCH_SIZE: number;
 }

@@ -11,6 +11,7 @@ import {
   AuthPasswordResetRequestedV1,
   AuthRegistrationRepeatedV1,
   AuthUserRegisteredV1,
+  InventoryBackInStockV1,
   OrderCancelledV1,
   OrderConfirmedV1,
   OrderPlacedV1,
@@ -23,6 +24,7 @@ import { consume } from '@shopnow/events';
 import { enqueue } from './intake/enqueue.ts';
 import { orderMessage, refundMessage } from './intake/orders.ts';
 import { shipmentMessage } from './intake/shipping.ts';
+import { backInStockMessages } from './intake/stock.ts';
 import { upsertRecipient } from './store/recipients.ts';
 
 /** Account messages and the userId → email projection. */
@@ -31,6 +33,8 @@ const ACCOUNT = 'notification.account';
 const ORDERS = 'notification.orders';
 /** Shipping messages (scheduled, dispatched, delivered). */
 const SHIPPING = 'notification.shipping';
+/** Alerts customers asked for (back in stock). */
+const ALERTS = 'notification.alerts';
 
 export function notificationSubscriptions() {
   return [
@@ -72,5 +76,8 @@ export function notificationSubscriptions() {
     consume(ShipmentScheduledV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_scheduled')),
     consume(ShipmentDispatchedV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_dispatched')),
     consume(ShipmentDeliveredV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_delivered')),
+    consume(InventoryBackInStockV1, ALERTS, async (event, tx) => {
+      await backInStockMessages(tx, event);
+    }),
   ];
 }

@@ -188,6 +188,7 @@ describe('templates', () => {
       deliveredAt: '2030-01-01T00:00:00Z',
     },
     promotion: { promotionId: 'p', headline: evil, body: evil, link: 'https://shop.example/tea?a=1&b=2' },
+    back_in_stock: { productId: 'p', sku: 'TEA-1', name: `Green tea ${evil}` },
   };
 
   it('every kind renders in each of its languages, HTML escaped, text and subject present', () => {

@@ -1,7 +1,7 @@
 // Shared setup for the notification service's tests: a fresh migrated database on the real
 // (embedded) Postgres, a postgres event bus on a second database, a real SMTP server (smtp-server),
 // the profile service's preferences route as a small HTTP server on a real port that checks the
-// caller's service token, and the real app on top with real Ed25519 tokens (TestTokenIssuer).
+// caller's service token, the product service's product page likewise, and the real app on top with real Ed25519 tokens (TestTokenIssuer).
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,32 @@ export async function startProfileStandIn(expectedBearer: string): Promise<Profi
   return Object.assign(standIn, { url: `http://127.0.0.1:${port}`, close: () => app.close() });
 }
 
+// ---- the product service's product page, as product answers it ----
+
+export interface ProductStandIn {
+  url: string;
+  /** Products on sale, by id; any other id is a 404 as product answers it. */
+  onSale: Map<string, { sku: string; name: string }>;
+  /** While true, every call is a 503. */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+/** GET /products/:id: a product on sale, or product's 404 problem. */
+export async function startProductStandIn(): Promise<ProductStandIn> {
+  const app: FastifyInstance = Fastify();
+  const standIn = { onSale: new Map<string, { sku: string; name: string }>(), down: false };
+  app.get<{ Params: { id: string } }>('/products/:id', async (request, reply) => {
+    if (standIn.down) return reply.code(503).send({ code: 'unavailable' });
+    const product = standIn.onSale.get(request.params.id);
+    if (product === undefined) return reply.code(404).send({ code: 'product.not_found' });
+    return { id: request.params.id, ...product, active: true };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return Object.assign(standIn, { url: `http://127.0.0.1:${port}`, close: () => app.close() });
+}
+
 // ---- the notification app ----
 
 export async function migrateNotification(pool: pg.Pool): Promise<void> {
@@ -90,6 +116,7 @@ export interface Fixture {
   pool: pg.Pool;
   issuer: TestTokenIssuer;
   profile: ProfileStandIn;
+  products: ProductStandIn;
   /** A transport on the app's bus, started: publishes what the other services would. */
   bus: Transport;
   /** Another instance of the service on the same database and bus (a replica). */
@@ -99,7 +126,7 @@ export interface Fixture {
 
 async function appOn(
   bed: Testbed,
-  profile: ProfileStandIn,
+  { profile, products }: { profile: ProfileStandIn; products: ProductStandIn },
   serviceBearer: string,
   config: Partial<NotificationAppConfig>,
 ): Promise<App> {
@@ -115,7 +142,7 @@ async function appOn(
       ...config,
     },
     db: bed.db.pool,
-    discovery: new StaticDiscovery(`profile=${profile.url}`),
+    discovery: new StaticDiscovery(`profile=${profile.url},product=${products.url}`),
     serviceAuthorization: async () => serviceBearer,
     transport: createPostgresTransport({ connectionString: bed.bus.url }),
     identity: bed.issuer.identity('notification'),
@@ -130,7 +157,10 @@ export async function startNotification(config: Partial<NotificationAppConfig> =
     const serviceBearer = `Bearer ${await bed.issuer.service('notification')}`;
     const profile = await startProfileStandIn(serviceBearer);
     bed.onClose(() => profile.close());
-    const app = await appOn(bed, profile, serviceBearer, config);
+    const products = await startProductStandIn();
+    bed.onClose(() => products.close());
+    const others = { profile, products };
+    const app = await appOn(bed, others, serviceBearer, config);
     const bus = createPostgresTransport({ connectionString: bed.bus.url });
     bed.onClose(() => bus.close());
     await bus.start();
@@ -139,8 +169,9 @@ export async function startNotification(config: Partial<NotificationAppConfig> =
       pool: bed.db.pool,
       issuer: bed.issuer,
       profile,
+      products,
       bus,
-      replica: (replicaConfig = {}) => appOn(bed, profile, serviceBearer, { ...config, ...replicaConfig }),
+      replica: (replicaConfig = {}) => appOn(bed, others, serviceBearer, { ...config, ...replicaConfig }),
       close: bed.close,
     };
   });

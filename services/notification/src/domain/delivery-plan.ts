@@ -3,9 +3,9 @@
 // - account messages (links, security notices) go by email only and always: a preference must
 //   never keep a password-reset link or a lockout notice from its owner, and a link in the inbox
 //   would be of no use to someone who cannot sign in;
-// - order and shipping messages always reach the in-app inbox, and go by email unless the user
-//   left email out of their channels; unknown preferences (profile down) mean the defaults, so
-//   they still go;
+// - order and shipping messages, and alerts the user asked for (back in stock), always reach the
+//   in-app inbox, and go by email unless the user left email out of their channels; unknown
+//   preferences (profile down) mean the defaults, so they still go;
 // - marketing needs a known opt-in: with preferences unknown the decision waits (retried later),
 //   without consent nothing is sent, and it goes only to the channels the user chose.
 import type { Category } from './message-kinds.ts';
@@ -30,6 +30,7 @@ export function planDelivery(category: Category, preferences: Preferences | unde
       return { kind: 'deliver', email: true, inApp: false };
     case 'order':
     case 'shipping':
+    case 'alert':
       return { kind: 'deliver', email: preferences?.channels.includes('email') ?? true, inApp: true };
     case 'marketing': {
       if (preferences === undefined) return { kind: 'wait', reason: 'preferences_unknown' };

@@ -1,6 +1,6 @@
 // Every kind of message the service makes, and the category that decides who gets it and where
 // (see delivery-plan.ts). A kind is also the name of its template.
-export const CATEGORIES = ['account', 'order', 'shipping', 'marketing'] as const;
+export const CATEGORIES = ['account', 'order', 'shipping', 'marketing', 'alert'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export const KINDS = {
@@ -18,6 +18,7 @@ export const KINDS = {
   shipment_dispatched: 'shipping',
   shipment_delivered: 'shipping',
   promotion: 'marketing',
+  back_in_stock: 'alert',
 } as const satisfies Record<string, Category>;
 
 export type Kind = keyof typeof KINDS;

@@ -9,6 +9,7 @@ import {
   AuthRegistrationRepeatedV1,
   AuthUserRegisteredV1,
   EventCatalog,
+  InventoryBackInStockV1,
   OrderCancelledV1,
   OrderConfirmedV1,
   OrderPlacedV1,
@@ -34,4 +35,5 @@ export const notificationCatalog = new EventCatalog([
   ShipmentScheduledV1,
   ShipmentDispatchedV1,
   ShipmentDeliveredV1,
+  InventoryBackInStockV1,
 ]);

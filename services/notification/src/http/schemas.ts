@@ -28,6 +28,7 @@ const Kind = Type.Union([
   Type.Literal('shipment_dispatched'),
   Type.Literal('shipment_delivered'),
   Type.Literal('promotion'),
+  Type.Literal('back_in_stock'),
 ]) satisfies { anyOf: Array<{ const: MessageKind }> };
 const Status = Type.Union([
   Type.Literal('pending'),
@@ -127,3 +128,17 @@ export const MessageDetail = Type.Object({
   smtpResponse: NullableText,
 });
 export const PromotionAccepted = Type.Object({ promotionId: Uuid, messages: Type.Integer({ minimum: 0 }) });
+
+export const ProductIdParams = Type.Object({ productId: Uuid }, strict);
+
+export const StockAlert = Type.Object(
+  {
+    productId: Uuid,
+    sku: Type.String(),
+    name: Type.String({ description: "The product's name when the alert was asked for" }),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'A back-in-stock alert: one message when the product is available again, then it is gone' },
+);
+
+export const StockAlertList = Type.Object({ items: Type.Array(StockAlert) });

@@ -1,6 +1,7 @@
 // Stored rows → response bodies.
 import type { InboxItem } from '../store/inbox-items.ts';
 import type { Message } from '../store/messages.ts';
+import type { StockAlert } from '../store/stock-alerts.ts';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -40,4 +41,8 @@ export function messageSummaryView(m: Message) {
 
 export function messageDetailView(m: Message) {
   return { ...messageSummaryView(m), html: m.html, text: m.text, smtpResponse: m.smtpResponse };
+}
+
+export function stockAlertView(a: StockAlert) {
+  return { productId: a.productId, sku: a.sku, name: a.productName, createdAt: a.createdAt.toISOString() };
 }

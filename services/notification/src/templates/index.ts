@@ -13,6 +13,7 @@ import {
 import { promotion } from './marketing.ts';
 import { orderCancelled, orderConfirmed, orderPlaced, orderRefunded } from './order.ts';
 import { shipmentDelivered, shipmentDispatched, shipmentScheduled } from './shipping.ts';
+import { backInStock } from './stock.ts';
 import type { RenderContext, Rendered, Template } from './types.ts';
 
 // Each template is typed by its params where it is written; here they are looked up by kind with
@@ -33,6 +34,7 @@ const TEMPLATES: Record<Kind, Template<any>> = {
   shipment_dispatched: shipmentDispatched,
   shipment_delivered: shipmentDelivered,
   promotion,
+  back_in_stock: backInStock,
 };
 
 export function renderMessage(
