@@ -109,6 +109,7 @@ export function createProxyHandler(rt: GatewayRuntime) {
       // A write carrying an Idempotency-Key is safe to send again: the service replays its first answer.
       idempotent: IDEMPOTENT.has(request.method) || request.headers['idempotency-key'] !== undefined,
       timeoutMs: route.timeoutMs,
+      stream: route.stream,
     });
     fields.upstream_ms = Math.round(response.upstreamMs * 1000) / 1000;
     const out = responseHeadersFromUpstream(response.headers, {

@@ -31,6 +31,8 @@ export const UpstreamSchema = Type.Object(
     connections: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
     /** Requests in flight to the whole upstream at once (bulkhead). Default 512. */
     maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    /** Long-lived answers (routes with `stream`) open to the whole upstream at once. Default 10,000. */
+    maxStreams: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
     /** Extra attempts on another instance (idempotent requests, or the connection never opened). Default 1. */
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
     health: Type.Optional(
@@ -172,6 +174,11 @@ export const RouteSchema = Type.Object(
     ipDeny: Type.Optional(Type.Array(Cidr)),
     /** Max request body for this route in bytes (below the gateway's global limit). */
     bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    /**
+     * Long-lived answers (server-sent events): each on a connection of its own, counted against
+     * the upstream's maxStreams instead of maxConcurrent, never cached.
+     */
+    stream: Type.Optional(Type.Boolean()),
   },
   strict,
 );

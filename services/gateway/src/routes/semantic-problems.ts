@@ -58,6 +58,10 @@ export function semanticProblems(file: RouteTableFile): RouteTableProblem[] {
       if (!HEADER_NAME.test(name)) add(`${at}/cache/vary/${j}`, `"${name}" is not a header name`);
     });
     for (const tag of route.cache?.tags ?? []) cacheTags.add(tag);
+    if (route.stream && route.cache !== undefined) add(`${at}/cache`, 'a stream route is never cached');
+    if (route.stream && route.transform?.response?.body !== undefined) {
+      add(`${at}/transform/response/body`, 'a stream has no JSON body to transform');
+    }
     for (const field of ['ipAllow', 'ipDeny'] as const) {
       route[field]?.forEach((cidr, j) => {
         try {

@@ -15,6 +15,11 @@ export interface ForwardRequest {
   timeoutMs?: number | undefined;
   /** Aborts the attempt (the client went away); forward then rejects with undici's abort error. */
   signal?: AbortSignal;
+  /**
+   * A long-lived answer (server-sent events): sent on a connection of its own and counted against
+   * the upstream's maxStreams, not its maxConcurrent, so open streams never crowd out requests.
+   */
+  stream?: boolean | undefined;
 }
 
 /** The upstream's answer: a small one whole, a large or unsized one with its body still streaming. */
@@ -55,5 +60,7 @@ export interface UpstreamStatus {
   balance: 'round_robin' | 'least_outstanding';
   breaker: BreakerState;
   inFlight: number;
+  /** Long-lived answers (stream routes) open now. */
+  streams: number;
   instances: InstanceStatus[];
 }

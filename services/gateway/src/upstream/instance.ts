@@ -19,6 +19,8 @@ export const OUTCOME_TIMEOUT = 6;
 /** Owner of an instance's counters, decremented when a forwarded response's body is done. */
 export interface InFlightOwner {
   inFlight: number;
+  /** Long-lived answers (server-sent events) open now; counted apart from `inFlight`. */
+  streams: number;
 }
 
 /**
@@ -31,6 +33,13 @@ export class Instance {
   /** Path of the base URL, prefixed to every request path ('' for a bare origin). */
   readonly pathPrefix: string;
   readonly pool: Pool;
+  /**
+   * Connections for long-lived answers (a route with `stream: true`), made on first use: one per
+   * open stream, outside `pool`, so that streams held open for minutes never take the keep-alive
+   * connections every other request needs.
+   */
+  #streamPool: Pool | undefined;
+  readonly #connectTimeoutMs: number;
   readonly owner: InFlightOwner;
   /** Requests sent and not finished (until the response body is consumed or destroyed). */
   inFlight = 0;
@@ -55,6 +64,7 @@ export class Instance {
     this.owner = owner;
     this.counts = counts;
     this.failures = new FailureWindow(settings.ejection.failures, settings.ejection.windowMs);
+    this.#connectTimeoutMs = settings.connectTimeoutMs;
     this.pool = new Pool(parsed.origin, {
       connections: settings.connections,
       pipelining: 1,
@@ -63,6 +73,20 @@ export class Instance {
       // sockets; undici also honours a shorter `Keep-Alive: timeout=` hint from the upstream.
       keepAliveTimeout: 4_000,
     });
+  }
+
+  get streamPool(): Pool {
+    this.#streamPool ??= new Pool(new URL(this.url).origin, {
+      connections: null, // one per stream; the upstream's maxStreams bounds them
+      pipelining: 1,
+      connect: { timeout: this.#connectTimeoutMs },
+    });
+    return this.#streamPool;
+  }
+
+  /** Ends the open streams (their clients reconnect, to another instance if this one is gone). */
+  async closeStreams(): Promise<void> {
+    await this.#streamPool?.destroy().catch(() => {});
   }
 
   /** Whether balancing may choose it now. */

@@ -8,6 +8,7 @@ export interface UpstreamSettings {
   readonly connectTimeoutMs: number;
   readonly connections: number;
   readonly maxConcurrent: number;
+  readonly maxStreams: number;
   readonly retries: number;
   readonly health: {
     readonly path: string;
@@ -34,6 +35,7 @@ export function resolveSettings(spec: UpstreamSpec): UpstreamSettings {
     connectTimeoutMs: spec.connectTimeoutMs ?? 1_000,
     connections: spec.connections ?? 64,
     maxConcurrent: spec.maxConcurrent ?? 512,
+    maxStreams: spec.maxStreams ?? 10_000,
     retries: spec.retries ?? 1,
     health: {
       path: spec.health?.path ?? '/health/ready',

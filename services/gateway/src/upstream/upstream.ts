@@ -48,16 +48,21 @@ function settleInFlight(instance: Instance): void {
   instance.owner.inFlight--;
 }
 
+function settleStream(instance: Instance): void {
+  instance.owner.streams--;
+}
+
 /** One attempt through undici's dispatch interface (see ResponseHandler). */
 function attempt(instance: Instance, request: ForwardRequest, timeoutMs: number): Promise<UpstreamAnswer> {
+  const stream = request.stream === true;
   return new Promise((resolve, reject) => {
     const handler = new ResponseHandler(
       request.method,
       request.signal,
       (err, answer) => (err === null ? resolve(answer as UpstreamAnswer) : reject(err)),
-      () => settleInFlight(instance),
+      stream ? () => settleStream(instance) : () => settleInFlight(instance),
     );
-    instance.pool.dispatch(
+    (stream ? instance.streamPool : instance.pool).dispatch(
       {
         method: request.method as Dispatcher.HttpMethod,
         path: instance.pathPrefix === '' ? request.path : instance.pathPrefix + request.path,
@@ -92,6 +97,8 @@ export class Upstream {
   settings: UpstreamSettings;
   /** Forwarded requests not finished (until their body closes), for the bulkhead. */
   inFlight = 0;
+  /** Long-lived answers open now (routes with `stream: true`), bounded by maxStreams. */
+  streams = 0;
   /** The instances balancing chooses from; replaced (never mutated) when discovery changes. */
   instances: readonly Instance[] = [];
   /** Attempts by instance URL and outcome; kept when an instance leaves, so counters never go back. */
@@ -140,7 +147,8 @@ export class Upstream {
   async forward(request: ForwardRequest): Promise<ForwardResponse> {
     if (!this.#resolved) await this.#firstResolve();
     const settings = this.settings;
-    if (this.inFlight >= settings.maxConcurrent) {
+    const stream = request.stream === true;
+    if (stream ? this.streams >= settings.maxStreams : this.inFlight >= settings.maxConcurrent) {
       bump(this.rejections, REJECTED_OVERLOADED);
       throw new UpstreamError('overloaded', this.name);
     }
@@ -165,9 +173,13 @@ export class Upstream {
     let attempts = 0;
     for (;;) {
       attempts++;
-      // Both counts drop when the attempt's exchange is over (settleInFlight), whatever its outcome.
-      this.inFlight++;
-      instance.inFlight++;
+      // The counts drop when the attempt's exchange is over (settleInFlight, settleStream),
+      // whatever its outcome. A stream is not outstanding work for balancing: it only waits.
+      if (stream) this.streams++;
+      else {
+        this.inFlight++;
+        instance.inFlight++;
+      }
       const started = performance.now();
       let response: UpstreamAnswer;
       try {
@@ -322,6 +334,7 @@ export class Upstream {
       balance: this.settings.balance,
       breaker: this.#breaker.state,
       inFlight: this.inFlight,
+      streams: this.streams,
       instances: this.instances.map((instance) => ({
         url: instance.url,
         healthy: instance.healthy,
@@ -459,6 +472,7 @@ function describe(err: unknown): string {
 /** Closes a pool gracefully (queued requests finish), destroying it if that takes longer than graceMs. */
 function closePool(instance: Instance, graceMs = 30_000): Promise<void> {
   const pool = instance.pool;
+  void instance.closeStreams(); // a stream has no end to wait for
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
