@@ -90,6 +90,7 @@ export function routeProbes(ids: ProbeIds): Record<string, RouteProbe> {
     'cart-create': { method: 'POST', path: '/api/carts', as: 'anonymous', expect: [201] },
     'orders-place': invalid('/api/orders', 'customer'),
     'orders-read': read('/api/orders', 'customer'),
+    'orders-events': { method: 'GET', path: `/api/orders/${NOBODY}/events`, as: 'customer', expect: [404] },
     'orders-cancel': { method: 'POST', path: `/api/orders/${NOBODY}/cancel`, as: 'customer', expect: [404] },
     'admin-orders': read('/api/admin/orders', 'admin'),
     'admin-payments': read('/api/admin/payments', 'admin'),

@@ -193,6 +193,13 @@ describe('parseRouteTable', () => {
         transform: { request: { headers: { set: { 'X-Ok': 'a\r\nb' }, rename: { a: 'b c' } } } },
       },
       { ...base, name: 'r9', match: { path: '/a/%70' }, cache: { ttlSeconds: 1, vary: ['no good'] } },
+      {
+        ...base,
+        name: 'r10',
+        stream: true,
+        cache: { ttlSeconds: 1 },
+        transform: { response: { body: { money: 'decimal' } } },
+      },
     );
     (t.upstreams as Record<string, unknown>).Upper = { service: 'upper' };
     t.purgeOn = { 'product.': ['nosuch'] };
@@ -218,6 +225,8 @@ describe('parseRouteTable', () => {
       '/routes/8/transform/request/headers/set/X-Ok: header value has control characters',
       '/routes/9/match/path: "/a/%70" must be in normalised form (no //, . or .. segments, no %-escapes of letters)',
       '/routes/9/cache/vary/0: "no good" is not a header name',
+      '/routes/10/cache: a stream route is never cached',
+      '/routes/10/transform/response/body: a stream has no JSON body to transform',
       '/purgeOn/product./0: tag "nosuch" is not in any route\'s cache.tags',
     ]);
   });
