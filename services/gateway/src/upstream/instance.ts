@@ -84,9 +84,9 @@ export class Instance {
     return this.#streamPool;
   }
 
-  /** Ends the open streams (their clients reconnect, to another instance if this one is gone). */
-  async closeStreams(): Promise<void> {
-    await this.#streamPool?.destroy().catch(() => {});
+  /** The stream connections, when any stream was ever sent (for closing). */
+  get openedStreamPool(): Pool | undefined {
+    return this.#streamPool;
   }
 
   /** Whether balancing may choose it now. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Discovery, Logger } from '@shopnow/chassis';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { Balancer } from './balancer.ts';
 import { type BreakerState, DENIED, TRIAL, UpstreamBreaker } from './breaker.ts';
 import { type AttemptFailure, classifyError } from './classify-error.ts';
@@ -469,10 +469,19 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Closes a pool gracefully (queued requests finish), destroying it if that takes longer than graceMs. */
+/**
+ * Closes an instance's pools gracefully (queued requests finish), destroying them if that takes
+ * longer than graceMs. Open streams get the same grace: an instance that left discovery for a
+ * moment (a late heartbeat under load) keeps its watchers; a stream has no end of its own, so one
+ * of a gone instance ends at the grace and its client reconnects.
+ */
 function closePool(instance: Instance, graceMs = 30_000): Promise<void> {
-  const pool = instance.pool;
-  void instance.closeStreams(); // a stream has no end to wait for
+  const pools =
+    instance.openedStreamPool === undefined ? [instance.pool] : [instance.pool, instance.openedStreamPool];
+  return Promise.all(pools.map((pool) => closeGracefully(pool, graceMs))).then(ignore);
+}
+
+function closeGracefully(pool: Pool, graceMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
