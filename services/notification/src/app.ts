@@ -131,7 +131,7 @@ export async function buildApp(deps: BuildAppDeps): Promise<App> {
   };
 
   registerInboxRoutes(app, { db });
-  const products = deps.products ?? productsOverHttp(discovery, config.PRODUCT_TIMEOUT_MS ?? 2000, log);
+  const products = deps.products ?? productsOverHttp(discovery, config.PRODUCT_TIMEOUT_MS, log);
   registerStockAlertRoutes(app, { db, products });
   registerAdminRoutes(app, { db });
   if (config.DEV_MAILBOX) registerMailboxRoutes(app, { db });

@@ -79,7 +79,7 @@ export interface NotificationAppConfig {
   WEB_BASE_URL: string;
   PREFERENCES_CACHE_MS: number;
   PROFILE_TIMEOUT_MS: number;
-  PRODUCT_TIMEOUT_MS?: number;
+  PRODUCT_TIMEOUT_MS: number;
   NOTIFICATION_POLL_INTERVAL_MS: number;
   NOTIFICATION_BATCH_SIZE: number;
 }

@@ -39,6 +39,7 @@ export class Instance {
    * connections every other request needs.
    */
   #streamPool: Pool | undefined;
+  readonly #origin: string;
   readonly #connectTimeoutMs: number;
   readonly owner: InFlightOwner;
   /** Requests sent and not finished (until the response body is consumed or destroyed). */
@@ -64,6 +65,7 @@ export class Instance {
     this.owner = owner;
     this.counts = counts;
     this.failures = new FailureWindow(settings.ejection.failures, settings.ejection.windowMs);
+    this.#origin = parsed.origin;
     this.#connectTimeoutMs = settings.connectTimeoutMs;
     this.pool = new Pool(parsed.origin, {
       connections: settings.connections,
@@ -76,7 +78,7 @@ export class Instance {
   }
 
   get streamPool(): Pool {
-    this.#streamPool ??= new Pool(new URL(this.url).origin, {
+    this.#streamPool ??= new Pool(this.#origin, {
       connections: null, // one per stream; the upstream's maxStreams bounds them
       pipelining: 1,
       connect: { timeout: this.#connectTimeoutMs },

@@ -23,11 +23,19 @@ export async function insertAlert(
     [alert.userId, alert.productId, alert.sku, alert.productName],
   );
   if (inserted.rows[0] !== undefined) return { alert: inserted.rows[0], created: true };
+  return { alert: (await findAlert(db, alert.userId, alert.productId)) as StockAlert, created: false };
+}
+
+export async function findAlert(
+  db: Queryable,
+  userId: string,
+  productId: string,
+): Promise<StockAlert | undefined> {
   const { rows } = await db.query<StockAlert>(
     `SELECT ${COLUMNS} FROM stock_alerts WHERE user_id = $1 AND product_id = $2`,
-    [alert.userId, alert.productId],
+    [userId, productId],
   );
-  return { alert: rows[0] as StockAlert, created: false };
+  return rows[0];
 }
 
 export async function countAlerts(db: Queryable, userId: string): Promise<number> {
