@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { connectionTo, type PostgresTarget, withClient } from './postgres-target.ts';
 
 export interface CommitBaseline {
   tool: string;
@@ -15,11 +16,7 @@ export interface CommitBaseline {
   latencyMeanMs: number;
 }
 
-export interface PostgresTarget {
-  port: number;
-  user: string;
-  password: string;
-}
+export type { PostgresTarget };
 
 const DATABASE = 'bench_commit_rate';
 const INSERT = "INSERT INTO commits (payload) VALUES ('checkout-baseline')";
@@ -42,28 +39,16 @@ export async function commitBaseline(
   target: PostgresTarget,
   opts: { clients: number; durationSec: number; runDir: string },
 ): Promise<CommitBaseline> {
-  const admin = new pg.Client({ ...connection(target), database: 'postgres' });
-  await admin.connect();
-  try {
+  await withClient(target, 'postgres', async (admin) => {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
     if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  const db = new pg.Client({ ...connection(target), database: DATABASE });
-  await db.connect();
-  try {
-    await db.query(
+  });
+  await withClient(target, DATABASE, (db) =>
+    db.query(
       'CREATE TABLE IF NOT EXISTS commits (id bigserial PRIMARY KEY, payload text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
-    );
-  } finally {
-    await db.end();
-  }
+    ),
+  );
   return pgbenchAvailable() ? runPgbench(target, opts) : runNodeLoop(target, opts);
-}
-
-function connection(target: PostgresTarget) {
-  return { host: '127.0.0.1', port: target.port, user: target.user, password: target.password };
 }
 
 async function runPgbench(
@@ -97,7 +82,7 @@ async function runNodeLoop(
   target: PostgresTarget,
   opts: { clients: number; durationSec: number },
 ): Promise<CommitBaseline> {
-  const pool = new pg.Pool({ ...connection(target), database: DATABASE, max: opts.clients });
+  const pool = new pg.Pool({ ...connectionTo(target, DATABASE), max: opts.clients });
   let commits = 0;
   let busyMs = 0;
   const start = performance.now();

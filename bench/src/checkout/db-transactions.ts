@@ -2,8 +2,7 @@
 // what one order costs PostgreSQL in round trips that end in a commit, database by database.
 // PostgreSQL flushes a backend's counters at most once a second, so a phase of tens of seconds
 // reads them to within a few percent.
-import pg from 'pg';
-import type { PostgresTarget } from './commit-baseline.ts';
+import { type PostgresTarget, withClient } from './postgres-target.ts';
 
 export type TransactionCounts = Map<string, number>;
 
@@ -14,22 +13,12 @@ export interface DatabaseTransactions {
 }
 
 export async function countTransactions(target: PostgresTarget): Promise<TransactionCounts> {
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: 'postgres',
-  });
-  await client.connect();
-  try {
+  return withClient(target, 'postgres', async (client) => {
     const { rows } = await client.query<{ datname: string; n: string }>(
       `SELECT datname, (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname IS NOT NULL`,
     );
     return new Map(rows.map((r) => [r.datname, Number(r.n)]));
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Transactions per database between two counts, and per order; most first, idle ones left out. */

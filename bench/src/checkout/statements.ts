@@ -3,8 +3,7 @@
 // `n` by total execution time after it, with their database, calls and mean time.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
-import type { PostgresTarget } from './commit-baseline.ts';
+import { type PostgresTarget, withClient } from './postgres-target.ts';
 
 /** The server settings that load the extension (SHOPNOW_PG_SETTINGS of the platform's launcher). */
 export const STATEMENTS_SETTINGS = 'shared_preload_libraries=pg_stat_statements pg_stat_statements.track=all';
@@ -18,31 +17,15 @@ export interface StatementCost {
   query: string;
 }
 
-async function withAdmin<T>(target: PostgresTarget, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    database: 'postgres',
-  });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function resetStatements(target: PostgresTarget): Promise<void> {
-  await withAdmin(target, async (client) => {
+  await withClient(target, 'postgres', async (client) => {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await client.query('SELECT pg_stat_statements_reset()');
   });
 }
 
 export async function topStatements(target: PostgresTarget, limit: number): Promise<StatementCost[]> {
-  return withAdmin(target, async (client) => {
+  return withClient(target, 'postgres', async (client) => {
     const { rows } = await client.query<StatementCost>(
       `SELECT d.datname AS database, s.calls::int AS calls,
               round(s.total_exec_time::numeric, 1)::float8 AS "totalMs",
