@@ -8,16 +8,15 @@ import { InventoryBackInStockV1 } from '@shopnow/contracts';
 import type { TestDatabase } from '@shopnow/testkit';
 import type { InventoryContext } from '../src/context.ts';
 import { cancelReservation } from '../src/reservations/cancel.ts';
-import { confirmReservation } from '../src/reservations/confirm.ts';
 import { reserveOrder } from '../src/reservations/reserve.ts';
-import { announceStockLevels } from '../src/stock/stock-levels.ts';
-import { applyMovements } from '../src/store/movements.ts';
 import {
   addSku,
   assertInvariant,
   inventoryDatabase,
   orderPlaced,
   published,
+  restock as restockSku,
+  sell,
   testContext,
 } from './helpers.ts';
 
@@ -31,19 +30,8 @@ after(async () => {
   await db?.drop();
 });
 
-const buy = async (sku: string, quantity: number) => {
-  const order = orderPlaced([[sku, quantity]]);
-  await withTransaction(db.pool, (tx) => reserveOrder(tx, ctx, order));
-  await withTransaction(db.pool, (tx) => confirmReservation(tx, ctx, order.orderId));
-};
-const restock = (sku: string, units: number) =>
-  withTransaction(db.pool, async (tx) => {
-    const moved = await applyMovements(tx, [
-      { sku, kind: 'restock', available: units, reserved: 0, sold: 0, reason: 'delivery', actor: 'test' },
-    ]);
-    assert.ok(moved.ok);
-    await announceStockLevels(tx, ctx, moved.rows);
-  });
+const buy = (sku: string, quantity: number) => sell(db.pool, ctx, sku, quantity);
+const restock = (sku: string, units: number) => restockSku(db.pool, ctx, sku, units);
 const announced = (sku: string) => published(db.pool, InventoryBackInStockV1, sku);
 
 describe('back_in_stock', () => {

@@ -18,7 +18,11 @@ import type pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import type { InventoryContext, InventorySettings } from '../src/context.ts';
 import { inventoryCatalog } from '../src/events/catalog.ts';
+import { confirmReservation } from '../src/reservations/confirm.ts';
+import { reserveOrder } from '../src/reservations/reserve.ts';
 import { stockProduct } from '../src/stock/catalog-stock.ts';
+import { announceStockLevels } from '../src/stock/stock-levels.ts';
+import { applyMovements } from '../src/store/movements.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 export const SETTINGS: InventorySettings = {
@@ -57,6 +61,30 @@ export async function addSku(
     stockProduct(tx, ctx, { productId, sku, active: options.active ?? true }, 'test'),
   );
   return productId;
+}
+
+/** Sells `quantity` units of `sku`: an order reserved, then confirmed. Resolves to its id. */
+export async function sell(
+  pool: pg.Pool,
+  ctx: InventoryContext,
+  sku: string,
+  quantity: number,
+): Promise<string> {
+  const order = orderPlaced([[sku, quantity]]);
+  await withTransaction(pool, (tx) => reserveOrder(tx, ctx, order));
+  await withTransaction(pool, (tx) => confirmReservation(tx, ctx, order.orderId));
+  return order.orderId;
+}
+
+/** `units` more of `sku` arrive (a restock movement), with the stock-level events it causes. */
+export function restock(pool: pg.Pool, ctx: InventoryContext, sku: string, units: number): Promise<void> {
+  return withTransaction(pool, async (tx) => {
+    const moved = await applyMovements(tx, [
+      { sku, kind: 'restock', available: units, reserved: 0, sold: 0, reason: 'delivery', actor: 'test' },
+    ]);
+    assert.ok(moved.ok);
+    await announceStockLevels(tx, ctx, moved.rows);
+  });
 }
 
 export async function countsOf(pool: pg.Pool, sku: string) {

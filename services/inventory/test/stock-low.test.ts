@@ -9,10 +9,8 @@ import { InventoryStockLowV1 } from '@shopnow/contracts';
 import type { TestDatabase } from '@shopnow/testkit';
 import type { InventoryContext } from '../src/context.ts';
 import { cancelReservation } from '../src/reservations/cancel.ts';
-import { confirmReservation } from '../src/reservations/confirm.ts';
 import { reserveOrder } from '../src/reservations/reserve.ts';
 import { announceStockLevels } from '../src/stock/stock-levels.ts';
-import { applyMovements } from '../src/store/movements.ts';
 import { setThreshold } from '../src/store/stock.ts';
 import {
   addSku,
@@ -20,6 +18,8 @@ import {
   inventoryDatabase,
   orderPlaced,
   published,
+  restock as restockSku,
+  sell,
   testContext,
 } from './helpers.ts';
 
@@ -33,20 +33,8 @@ after(async () => {
   await db?.drop();
 });
 
-const buy = async (sku: string, quantity: number) => {
-  const order = orderPlaced([[sku, quantity]]);
-  await withTransaction(db.pool, (tx) => reserveOrder(tx, ctx, order));
-  await withTransaction(db.pool, (tx) => confirmReservation(tx, ctx, order.orderId));
-  return order.orderId;
-};
-const restock = (sku: string, units: number) =>
-  withTransaction(db.pool, async (tx) => {
-    const moved = await applyMovements(tx, [
-      { sku, kind: 'restock', available: units, reserved: 0, sold: 0, reason: 'delivery', actor: 'test' },
-    ]);
-    assert.ok(moved.ok);
-    await announceStockLevels(tx, ctx, moved.rows);
-  });
+const buy = (sku: string, quantity: number) => sell(db.pool, ctx, sku, quantity);
+const restock = (sku: string, units: number) => restockSku(db.pool, ctx, sku, units);
 const alerts = (sku: string) => published(db.pool, InventoryStockLowV1, sku);
 
 describe('stock_low', () => {
