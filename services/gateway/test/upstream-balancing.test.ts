@@ -1,38 +1,20 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, readBody, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
-  deadUrl,
-  fixedDiscovery,
-  silentLogger,
-  startUpstream,
-  type TestUpstream,
-  until,
-} from './fixtures/upstream-servers.ts';
+  type ForwardRequest,
+  readBody,
+  UpstreamError,
+  type UpstreamSet,
+} from '../src/upstream/upstream-set.ts';
+import { deadUrl, type TestUpstream, until, upstreamTestbed } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things?x=1', headers: {}, idempotent: true };
 
-function upstreamSet(
-  services: Record<string, string[]>,
-  upstreams: Record<string, UpstreamSpec>,
-): UpstreamSet {
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery(services),
-    upstreams: new Map(Object.entries(upstreams)),
-    logger: silentLogger,
-  });
-  sets.push(set);
-  return set;
-}
+const upstreamSet = bed.set;
 
 async function get(
   set: UpstreamSet,
@@ -45,8 +27,7 @@ async function get(
 }
 
 test('round robin spreads requests evenly over the instances', async () => {
-  const three = await Promise.all([startUpstream(), startUpstream(), startUpstream()]);
-  servers.push(...three);
+  const three = await Promise.all([bed.server(), bed.server(), bed.server()]);
   const set = upstreamSet(
     { svc: three.map((s) => s.url) },
     { rr: { service: 'svc', balance: 'round_robin' } },
@@ -65,8 +46,7 @@ test('least outstanding sends new requests to the idle instance while the other 
     if (req.url === '/hold') held.push(res);
     else res.end('{}');
   };
-  const two = await Promise.all([startUpstream(handler), startUpstream(handler)]);
-  servers.push(...two);
+  const two = await Promise.all([bed.server(handler), bed.server(handler)]);
   const set = upstreamSet(
     { svc: two.map((s) => s.url) },
     { lor: { service: 'svc', balance: 'least_outstanding' } },
@@ -93,8 +73,7 @@ test('least outstanding sends new requests to the idle instance while the other 
 });
 
 test('connections are kept alive and reused, within the configured pool size', async () => {
-  const server = await startUpstream();
-  servers.push(server);
+  const server = await bed.server();
   const set = upstreamSet({ svc: [server.url] }, { ka: { service: 'svc', connections: 4 } });
   for (let i = 0; i < 50; i++) await get(set, 'ka');
   // undici may open a second socket when a request arrives just before the first one's drain event.
@@ -112,8 +91,7 @@ test('connections are kept alive and reused, within the configured pool size', a
 });
 
 test('update() adds, removes and reconfigures upstreams, keeping the state of unchanged ones', async () => {
-  const [a, b] = await Promise.all([startUpstream(), startUpstream()]);
-  servers.push(a as TestUpstream, b as TestUpstream);
+  const [a, b] = await Promise.all([bed.server(), bed.server()]);
   const dead = await deadUrl();
   const set = upstreamSet(
     { one: [(a as TestUpstream).url, dead], two: [(b as TestUpstream).url] },

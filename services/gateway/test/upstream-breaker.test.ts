@@ -1,36 +1,20 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Registry } from '@shopnow/chassis';
-import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, readBody, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
-  fixedDiscovery,
-  silentLogger,
-  startUpstream,
-  type TestUpstream,
-  until,
-} from './fixtures/upstream-servers.ts';
+  type ForwardRequest,
+  readBody,
+  UpstreamError,
+  type UpstreamSet,
+} from '../src/upstream/upstream-set.ts';
+import { until, upstreamTestbed } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things', headers: {}, idempotent: true };
 
-function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'>, metrics?: Registry): UpstreamSet {
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery({ svc: urls }),
-    upstreams: new Map([['svc', { service: 'svc', ...spec }]]),
-    logger: silentLogger,
-    ...(metrics ? { metrics } : {}),
-  });
-  sets.push(set);
-  return set;
-}
+const upstreamSet = bed.svc;
 
 async function status(set: UpstreamSet): Promise<number> {
   const response = await set.forward('svc', GET);
@@ -41,12 +25,11 @@ async function status(set: UpstreamSet): Promise<number> {
 test('the breaker opens after failures, fails fast, then recovers through a half-open trial', async () => {
   let mode: 'fail' | 'ok' | 'hold' = 'fail';
   const held: ServerResponse[] = [];
-  const server = await startUpstream((_req, res) => {
+  const server = await bed.server((_req, res) => {
     if (mode === 'fail') res.writeHead(503).end();
     else if (mode === 'hold') held.push(res);
     else res.end('{}');
   });
-  servers.push(server);
   const openMs = 300;
   const metrics = new Registry();
   const set = upstreamSet(
@@ -93,8 +76,7 @@ test('the breaker opens after failures, fails fast, then recovers through a half
 
 test('beyond maxConcurrent requests in flight, forward fails fast with 503 overloaded', async () => {
   const held: ServerResponse[] = [];
-  const server = await startUpstream((_req, res) => held.push(res));
-  servers.push(server);
+  const server = await bed.server((_req, res) => held.push(res));
   const set = upstreamSet([server.url], { maxConcurrent: 2 });
   const first = set.forward('svc', GET);
   const second = set.forward('svc', GET);
@@ -124,11 +106,10 @@ test('beyond maxConcurrent requests in flight, forward fails fast with 503 overl
 });
 
 test('metrics: attempts by outcome, durations, instance health, breaker state and in-flight', async () => {
-  const server = await startUpstream((req, res) => {
+  const server = await bed.server((req, res) => {
     if (req.url === '/missing') res.writeHead(404).end();
     else res.end('{}');
   });
-  servers.push(server);
   const metrics = new Registry();
   const set = upstreamSet([server.url], { maxConcurrent: 1 }, metrics);
   for (let i = 0; i < 3; i++) assert.equal(await status(set), 200);

@@ -1,34 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, readBody, UpstreamSet } from '../src/upstream/upstream-set.ts';
-import {
-  fixedDiscovery,
-  okHandler,
-  silentLogger,
-  startUpstream,
-  type TestUpstream,
-  until,
-} from './fixtures/upstream-servers.ts';
+import { test } from 'node:test';
+import { type ForwardRequest, readBody, type UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { okHandler, until, upstreamTestbed } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things', headers: {}, idempotent: true };
 
-function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'>): UpstreamSet {
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery({ svc: urls }),
-    upstreams: new Map([['svc', { service: 'svc', ...spec }]]),
-    logger: silentLogger,
-  });
-  sets.push(set);
-  return set;
-}
+const upstreamSet = bed.svc;
 
 async function get(set: UpstreamSet): Promise<{ status: number; instance: string }> {
   const response = await set.forward('svc', GET);
@@ -41,15 +20,14 @@ const instanceOf = (set: UpstreamSet, url: string) =>
 
 test('active health checks take an instance answering 503 out, and back in when it recovers', async () => {
   let ready = true;
-  const flaky = await startUpstream((req, res, upstream) => {
+  const flaky = await bed.server((req, res, upstream) => {
     if (req.url === '/health/ready' && !ready) {
       res.writeHead(503).end();
       return;
     }
     okHandler(req, res, upstream);
   });
-  const steady = await startUpstream();
-  servers.push(flaky, steady);
+  const steady = await bed.server();
   const set = upstreamSet([flaky.url, steady.url], {
     health: { intervalMs: 50, timeoutMs: 500, unhealthyThreshold: 2, healthyThreshold: 2 },
   });
@@ -73,8 +51,7 @@ test('active health checks take an instance answering 503 out, and back in when 
 });
 
 test('hasInstances is false when every instance is unhealthy', async () => {
-  const sick = await startUpstream((_req, res) => res.writeHead(503).end());
-  servers.push(sick);
+  const sick = await bed.server((_req, res) => res.writeHead(503).end());
   const set = upstreamSet([sick.url], { health: { intervalMs: 50, unhealthyThreshold: 1 } });
   set.start();
   await until(() => set.snapshot()[0]?.instances.length === 1, 2_000, 'discovery');
@@ -86,12 +63,11 @@ test('hasInstances is false when every instance is unhealthy', async () => {
 
 test('passive ejection: 3 failures within the window eject an instance; it rejoins after the duration', async () => {
   let failing = true;
-  const bad = await startUpstream((req, res, upstream) => {
+  const bad = await bed.server((req, res, upstream) => {
     if (failing && req.url !== '/health/ready') res.writeHead(503).end();
     else okHandler(req, res, upstream);
   });
-  const good = await startUpstream();
-  servers.push(bad, good);
+  const good = await bed.server();
   const durationMs = 1_000;
   const set = upstreamSet([bad.url, good.url], {
     ejection: { failures: 3, windowMs: 10_000, durationMs },
@@ -123,11 +99,10 @@ test('passive ejection: 3 failures within the window eject an instance; it rejoi
 
 test('a passing health check started after an ejection ends it early', async () => {
   let refusing = true;
-  const flaky = await startUpstream((req, res, upstream) => {
+  const flaky = await bed.server((req, res, upstream) => {
     if (refusing && req.url !== '/health/ready') res.writeHead(502).end();
     else okHandler(req, res, upstream);
   });
-  servers.push(flaky);
   const set = upstreamSet([flaky.url], {
     ejection: { failures: 1, windowMs: 10_000, durationMs: 600_000 },
     health: { intervalMs: 50 },

@@ -4,37 +4,24 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { BUFFERED_BODY_MAX_BYTES } from '../src/upstream/response-handler.ts';
-import { discardBody, type ForwardRequest, readBody, UpstreamSet } from '../src/upstream/upstream-set.ts';
 import {
-  fixedDiscovery,
-  silentLogger,
-  startUpstream,
-  type TestUpstream,
-  until,
-} from './fixtures/upstream-servers.ts';
+  discardBody,
+  type ForwardRequest,
+  readBody,
+  type UpstreamSet,
+} from '../src/upstream/upstream-set.ts';
+import { until, upstreamTestbed } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things', headers: {}, idempotent: true };
 const big = Buffer.alloc(BUFFERED_BODY_MAX_BYTES + 1, 'b');
 
 async function setFor(handler: (path: string, res: ServerResponse) => void): Promise<UpstreamSet> {
-  const server = await startUpstream((req, res) => handler(req.url ?? '', res));
-  servers.push(server);
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery({ svc: [server.url] }),
-    upstreams: new Map([['svc', { service: 'svc' }]]),
-    logger: silentLogger,
-  });
-  sets.push(set);
-  return set;
+  const server = await bed.server((req, res) => handler(req.url ?? '', res));
+  return bed.svc([server.url]);
 }
 
 const inFlight = (set: UpstreamSet) => set.snapshot()[0]?.inFlight;

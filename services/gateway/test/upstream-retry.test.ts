@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, test } from 'node:test';
-import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, readBody, UpstreamError, UpstreamSet } from '../src/upstream/upstream-set.ts';
+import { test } from 'node:test';
+import { type ForwardRequest, readBody, UpstreamError } from '../src/upstream/upstream-set.ts';
 import {
   deadUrl,
-  fixedDiscovery,
   okHandler,
-  silentLogger,
-  startUpstream,
   type TestUpstream,
   until,
+  upstreamTestbed,
 } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things', headers: {}, idempotent: true };
 const POST: ForwardRequest = {
@@ -29,15 +21,7 @@ const POST: ForwardRequest = {
   idempotent: false,
 };
 
-function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'> = {}): UpstreamSet {
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery({ svc: urls }),
-    upstreams: new Map([['svc', { service: 'svc', ...spec }]]),
-    logger: silentLogger,
-  });
-  sets.push(set);
-  return set;
-}
+const upstreamSet = bed.svc;
 
 function isUpstreamError(kind: string, status: number) {
   return (err: unknown) => {
@@ -50,8 +34,7 @@ function isUpstreamError(kind: string, status: number) {
 }
 
 test('a GET is retried on the other instance when one refuses connections, which ejects it', async () => {
-  const live = await startUpstream();
-  servers.push(live);
+  const live = await bed.server();
   const dead = await deadUrl();
   const set = upstreamSet([dead, live.url]);
   const attempts: number[] = [];
@@ -76,8 +59,7 @@ test('a GET is retried on the other instance when one refuses connections, which
 test('a POST that reached an instance which then reset the connection is not retried', async () => {
   // Both instances reset: whichever gets the POST, a retry would show as a second arrival.
   const reset = (_req: unknown, res: ServerResponse) => res.socket?.destroy();
-  const [a, b] = await Promise.all([startUpstream(reset), startUpstream(reset)]);
-  servers.push(a as TestUpstream, b as TestUpstream);
+  const [a, b] = await Promise.all([bed.server(reset), bed.server(reset)]);
   const set = upstreamSet([(a as TestUpstream).url, (b as TestUpstream).url], { retries: 3 });
   await assert.rejects(set.forward('svc', POST), isUpstreamError('connection_reset', 502));
   assert.equal((a as TestUpstream).requests.length + (b as TestUpstream).requests.length, 1);
@@ -92,8 +74,7 @@ test('a POST that reached an instance which then reset the connection is not ret
 });
 
 test('a POST is retried on another instance when the connection was refused (it was never sent)', async () => {
-  const live = await startUpstream();
-  servers.push(live);
+  const live = await bed.server();
   const set = upstreamSet([await deadUrl(), live.url]);
   const first = await set.forward('svc', POST);
   assert.equal(first.status, 200);
@@ -103,7 +84,7 @@ test('a POST is retried on another instance when the connection was refused (it 
 });
 
 test('no answer within the timeout is a 504 timeout; a body that streams after the headers is not cut', async () => {
-  const server = await startUpstream((req, res) => {
+  const server = await bed.server((req, res) => {
     if (req.url === '/hang') return; // never answers
     res.writeHead(200, { 'content-type': 'text/plain' });
     let chunks = 0;
@@ -115,7 +96,6 @@ test('no answer within the timeout is a 504 timeout; a body that streams after t
       }
     }, 150);
   });
-  servers.push(server);
   const set = upstreamSet([server.url], { timeoutMs: 5_000 });
 
   const started = Date.now();
@@ -147,10 +127,9 @@ test('no instances in discovery is a 503 no_instances', async () => {
 });
 
 test('a caller abort rejects with the abort error and does not count against the instance', async () => {
-  const server = await startUpstream((req, res, upstream) => {
+  const server = await bed.server((req, res, upstream) => {
     if (req.url !== '/hang') okHandler(req, res, upstream);
   });
-  servers.push(server);
   const set = upstreamSet([server.url], { ejection: { failures: 1 } });
   const controller = new AbortController();
   const pending = set.forward('svc', { ...GET, path: '/hang', signal: controller.signal });

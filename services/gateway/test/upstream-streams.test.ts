@@ -3,22 +3,11 @@
 // or the maxConcurrent slots that other requests need; past maxStreams a stream is refused (503).
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
-import { after, test } from 'node:test';
-import type { UpstreamSpec } from '../src/routes/route-table-schema.ts';
-import { type ForwardRequest, readBody, UpstreamSet } from '../src/upstream/upstream-set.ts';
-import {
-  fixedDiscovery,
-  silentLogger,
-  startUpstream,
-  type TestUpstream,
-} from './fixtures/upstream-servers.ts';
+import { test } from 'node:test';
+import { type ForwardRequest, readBody } from '../src/upstream/upstream-set.ts';
+import { type TestUpstream, upstreamTestbed } from './fixtures/upstream-servers.ts';
 
-const servers: TestUpstream[] = [];
-const sets: UpstreamSet[] = [];
-after(async () => {
-  await Promise.all(sets.map((set) => set.close()));
-  await Promise.all(servers.map((server) => server.close()));
-});
+const bed = upstreamTestbed();
 
 const GET: ForwardRequest = { method: 'GET', path: '/things', headers: {}, idempotent: true };
 const STREAM: ForwardRequest = {
@@ -29,26 +18,17 @@ const STREAM: ForwardRequest = {
   stream: true,
 };
 
-function upstreamSet(urls: string[], spec: Omit<UpstreamSpec, 'service'>): UpstreamSet {
-  const set = new UpstreamSet({
-    discovery: fixedDiscovery({ svc: urls }),
-    upstreams: new Map([['svc', { service: 'svc', ...spec }]]),
-    logger: silentLogger,
-  });
-  sets.push(set);
-  return set;
-}
+const upstreamSet = bed.svc;
 
 /** `/events` answers headers and one event, then stays open; anything else answers at once. */
 async function eventServer(): Promise<{ server: TestUpstream; open: ServerResponse[] }> {
   const open: ServerResponse[] = [];
-  const server = await startUpstream((req, res) => {
+  const server = await bed.server((req, res) => {
     if (req.url === '/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: hello\n\n');
       open.push(res);
     } else res.end('{"ok":true}');
   });
-  servers.push(server);
   return { server, open };
 }
 
