@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { InventoryContext } from '../context.ts';
 import { lowStockTransition } from '../domain/low-stock.ts';
 import { soldOutTransition } from '../domain/sold-out.ts';
-import { type StockRow, setLowAlerted, setSoldOut } from '../store/stock.ts';
+import { type StockRow, setStockFlags } from '../store/stock.ts';
 
 export function thresholdOf(row: Pick<StockRow, 'lowThreshold'>, defaultThreshold: number): number {
   return row.lowThreshold ?? defaultThreshold;
@@ -18,32 +18,26 @@ export async function announceStockLevels(
   rows: readonly StockRow[],
 ): Promise<void> {
   for (const row of rows) {
-    await announceLowStock(tx, ctx, row);
-    await announceSoldOut(tx, ctx, row);
-  }
-}
-
-async function announceLowStock(tx: pg.ClientBase, ctx: InventoryContext, row: StockRow): Promise<void> {
-  const threshold = thresholdOf(row, ctx.settings.lowStockThreshold);
-  const transition = lowStockTransition({ available: row.available, threshold, alerted: row.lowAlerted });
-  if (transition === 'none') return;
-  await setLowAlerted(tx, row.sku, transition === 'alert');
-  if (transition === 'alert') {
-    await ctx.events.publish(tx, InventoryStockLowV1, {
-      subject: row.sku,
-      data: { sku: row.sku, productId: row.productId, available: row.available, threshold },
+    const threshold = thresholdOf(row, ctx.settings.lowStockThreshold);
+    const low = lowStockTransition({ available: row.available, threshold, alerted: row.lowAlerted });
+    const soldOut = soldOutTransition(row);
+    if (low === 'none' && soldOut === 'none') continue;
+    // Both flags in one write: a sale that empties a SKU crosses its threshold too.
+    await setStockFlags(tx, row.sku, {
+      lowAlerted: low === 'none' ? row.lowAlerted : low === 'alert',
+      soldOut: soldOut === 'none' ? row.soldOut : soldOut === 'sold_out',
     });
-  }
-}
-
-async function announceSoldOut(tx: pg.ClientBase, ctx: InventoryContext, row: StockRow): Promise<void> {
-  const transition = soldOutTransition(row);
-  if (transition === 'none') return;
-  await setSoldOut(tx, row.sku, transition === 'sold_out');
-  if (transition === 'back_in_stock') {
-    await ctx.events.publish(tx, InventoryBackInStockV1, {
-      subject: row.sku,
-      data: { sku: row.sku, productId: row.productId, available: row.available },
-    });
+    if (low === 'alert') {
+      await ctx.events.publish(tx, InventoryStockLowV1, {
+        subject: row.sku,
+        data: { sku: row.sku, productId: row.productId, available: row.available, threshold },
+      });
+    }
+    if (soldOut === 'back_in_stock') {
+      await ctx.events.publish(tx, InventoryBackInStockV1, {
+        subject: row.sku,
+        data: { sku: row.sku, productId: row.productId, available: row.available },
+      });
+    }
   }
 }

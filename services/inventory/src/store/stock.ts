@@ -123,10 +123,15 @@ export async function setThreshold(
   return rows[0];
 }
 
-export async function setSoldOut(db: Queryable, sku: string, soldOut: boolean): Promise<void> {
-  await db.query('UPDATE stock SET sold_out = $2 WHERE sku = $1', [sku, soldOut]);
-}
-
-export async function setLowAlerted(db: Queryable, sku: string, alerted: boolean): Promise<void> {
-  await db.query('UPDATE stock SET low_alerted = $2 WHERE sku = $1', [sku, alerted]);
+/** The SKU's announcement flags: stock_low sent for the current dip, sold out and not yet back. */
+export async function setStockFlags(
+  db: Queryable,
+  sku: string,
+  flags: { lowAlerted: boolean; soldOut: boolean },
+): Promise<void> {
+  await db.query('UPDATE stock SET low_alerted = $2, sold_out = $3 WHERE sku = $1', [
+    sku,
+    flags.lowAlerted,
+    flags.soldOut,
+  ]);
 }
