@@ -76,8 +76,6 @@ export function notificationSubscriptions() {
     consume(ShipmentScheduledV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_scheduled')),
     consume(ShipmentDispatchedV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_dispatched')),
     consume(ShipmentDeliveredV1, SHIPPING, (event, tx) => shipmentMessage(tx, event, 'shipment_delivered')),
-    consume(InventoryBackInStockV1, ALERTS, async (event, tx) => {
-      await backInStockMessages(tx, event);
-    }),
+    consume(InventoryBackInStockV1, ALERTS, (event, tx) => backInStockMessages(tx, event)),
   ];
 }

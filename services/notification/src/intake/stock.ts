@@ -15,11 +15,10 @@ export interface BackInStockParams {
 export async function backInStockMessages(
   tx: Queryable,
   event: EventEnvelope<{ productId: string }>,
-): Promise<number> {
+): Promise<void> {
   const alerts = await takeAlerts(tx, event.data.productId);
   for (const alert of alerts) {
     const params: BackInStockParams = { productId: alert.productId, sku: alert.sku, name: alert.productName };
     await enqueue(tx, event, 'back_in_stock', { userId: alert.userId, email: null }, { params });
   }
-  return alerts.length;
 }
