@@ -3,7 +3,6 @@ import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@shopnow/testkit';
 import { freePortBlock } from './ports.ts';
 import { isAlive, pidsWithEnv } from './processes.ts';
 
@@ -28,13 +27,14 @@ export interface LauncherSandbox {
 export async function createSandbox(): Promise<LauncherSandbox> {
   const home = await mkdtemp(join(tmpdir(), 'shopnow-e2e-'));
   await chmod(home, 0o755); // the postgres OS user must traverse into it
-  const launcherPort = await freePort();
-  const pgPort = await freePort();
-  // Service replicas live at base + 10 * slot + i (tools/launcher/src/catalog.ts, MAX_SLOT 15).
-  const basePort = await freePortBlock(160);
+  // One block, so no two picks can overlap: service replicas live at base + 10 * slot + i
+  // (tools/launcher/src/catalog.ts, MAX_SLOT 15), then the launcher, Postgres and two gateway
+  // ports (a second gateway replica takes the next one).
+  const basePort = await freePortBlock(164);
   const productPort = basePort + 10;
-  // Two in a row: a second gateway replica takes the next port.
-  const gatewayPort = await freePortBlock(2, '0.0.0.0');
+  const launcherPort = basePort + 160;
+  const pgPort = basePort + 161;
+  const gatewayPort = basePort + 162;
   const env = {
     ...process.env,
     SHOPNOW_HOME: home,

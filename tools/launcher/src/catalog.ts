@@ -92,12 +92,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     // The seed announces every product; inventory stocks each one it hears of.
     startAfter: ['inventory'],
   },
-  {
-    ...identityService('auth', 2),
-    // The demo accounts' registrations are relayed as auth starts: notification's account group
-    // must exist by then, or it never learns their email addresses.
-    startAfter: ['notification'],
-  },
+  identityService('auth', 2),
   identityService('token', 3),
   identityService('user', 4),
   identityService('profile', 5),

@@ -177,6 +177,16 @@ export class Platform {
     const events = await bringUpBus({ postgresUrl: postgres.url(), secrets, transport, progress, teardown });
     this.#events = events;
 
+    // Each service's readiness, for the ones that start after it (ServiceDefinition.startAfter)
+    // and the demo seed's parts.
+    const up = new Map(
+      this.#catalog.map((service) => {
+        const ready = Promise.withResolvers<void>();
+        ready.promise.catch(() => {}); // the failure is reported by the service's own bring-up
+        return [service.name, ready] as const;
+      }),
+    );
+    const whenUp = (name: string) => up.get(name)?.promise ?? Promise.resolve();
     const demo = new DemoSeed({ settings, secrets, progress });
     const context = {
       settings,
@@ -193,7 +203,8 @@ export class Platform {
       // The chassis bounds its own shutdown at SHUTDOWN_TIMEOUT_MS + 10 s; SIGKILL only past that.
       graceMs: this.#opts.graceMs ?? (Number(env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 11_000,
       backoff: this.#opts.backoff,
-      afterSetup: (service: ServiceDefinition, admin: AdminRunner) => demo.begin(service.name, admin),
+      whenUp,
+      afterSetup: (service: ServiceDefinition, admin: AdminRunner) => demo.begin(service.name, admin, whenUp),
       urlOf: (name: string) => {
         const service = this.#catalog.find((s) => s.name === name);
         if (!service) throw new LauncherError(`the catalog has no service "${name}"`);
@@ -205,22 +216,10 @@ export class Platform {
         this.#instances.push(instance);
       },
     };
-    // Each service's readiness, for the ones that start after it (ServiceDefinition.startAfter).
-    const up = new Map(
-      this.#catalog.map((service) => {
-        const ready = Promise.withResolvers<void>();
-        ready.promise.catch(() => {}); // the failure is reported by the service's own bring-up
-        return [service.name, ready] as const;
-      }),
-    );
     const bringingUp = this.#catalog.map(async (service) => {
       const ready = up.get(service.name)!;
       try {
-        await bringUpService(
-          { ...context, whenUp: (name) => up.get(name)?.promise ?? Promise.resolve() },
-          service,
-          replicas[service.name]!,
-        );
+        await bringUpService(context, service, replicas[service.name]!);
         ready.resolve();
       } catch (err) {
         ready.reject(err);

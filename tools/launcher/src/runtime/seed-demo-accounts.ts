@@ -10,10 +10,21 @@ import type { AdminRunner } from './bring-up-service.ts';
  * user, profile and token services), and the admin and support roles granted at user. Passwords were
  * generated for this home (secrets.json) and are printed by `npm start`; none is written in code.
  *
- * Each part runs as soon as its service's database is migrated, beside the services' startup
- * rather than after it (the events wait in the outboxes until the services relay them). A seed cut
- * short is resumed at the next start: both commands accept an account or role that exists.
+ * Each part runs once the services that consume its events are up: events fan out only to the
+ * consumer groups that exist when they are relayed (docs/events.md), and a group exists once its
+ * service has started. Run before, the role could be relayed by user before token had subscribed,
+ * and the admin would sign in as a customer for good. A seed cut short is resumed at the next
+ * start: both commands accept an account or role that exists.
  */
+/**
+ * The services whose consumer groups take each part's events: auth.user_registered.v1 (auth's
+ * part) and user.roles_changed.v1 (user's part). A new consumer of either belongs here.
+ */
+const CONSUMERS: Record<string, readonly string[]> = {
+  auth: ['token', 'user', 'profile', 'notification'],
+  user: ['token'],
+};
+
 export class DemoSeed {
   readonly #settings: LauncherSettings;
   readonly #secrets: Secrets;
@@ -32,14 +43,21 @@ export class DemoSeed {
     return demo === undefined || demo.seeded ? undefined : demo.accounts;
   }
 
-  /** Starts this service's part of the seed, if it has one (not awaited here: see finish()). */
-  begin(service: string, admin: AdminRunner): void {
+  /** Starts this service's part of the seed, if it has one, once its consumers are up (see finish()). */
+  begin(service: string, admin: AdminRunner, whenUp: (service: string) => Promise<void>): void {
     const accounts = this.#pending;
     if (accounts === undefined) return;
-    this.#startedAt ??= Date.now();
-    if (service === 'auth') this.#parts.set(service, this.#createAccounts(accounts, admin));
-    if (service === 'user') this.#parts.set(service, this.#grantRoles(accounts, admin));
-    this.#parts.get(service)?.catch(() => {}); // reported by finish()
+    const part =
+      service === 'auth' ? this.#createAccounts : service === 'user' ? this.#grantRoles : undefined;
+    if (part === undefined) return;
+    const run = async () => {
+      await Promise.all(CONSUMERS[service]!.map(whenUp));
+      this.#startedAt ??= Date.now();
+      await part.call(this, accounts, admin);
+    };
+    const running = run();
+    running.catch(() => {}); // reported by finish()
+    this.#parts.set(service, running);
   }
 
   /** Waits for both parts; once both ran, the home is marked seeded. */
