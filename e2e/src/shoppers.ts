@@ -90,10 +90,17 @@ export async function login(
 export async function demoAdminToken(api: ApiCall, secrets: PlatformSecrets): Promise<string> {
   const admin = secrets.demo?.accounts.find((a) => a.role === 'admin');
   if (!admin) throw new Error('secrets.json has no demo admin');
-  return waitUntil(
+  // A 503 right after start (the gateway has not yet seen auth's instance) is another "not yet".
+  const attempt = () =>
+    login(api, admin.email, admin.password, newClientIp()).catch((err: Error) => {
+      if (/: 503 /.test(err.message)) return undefined;
+      throw err;
+    });
+  const token = await waitUntil(
     'an admin token',
-    () => login(api, admin.email, admin.password, newClientIp()),
-    (token) => claimsOf(token).roles.includes('admin'),
+    attempt,
+    (result) => result !== undefined && claimsOf(result).roles.includes('admin'),
     { timeoutMs: 60_000, intervalMs: 250 },
   );
+  return token!;
 }
