@@ -13,7 +13,8 @@ export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   // Clickjacking protection for browsers that predate CSP frame-ancestors.
   'x-frame-options': 'DENY',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  // No Strict-Transport-Security: services answer plain HTTP inside the cluster, and HSTS on a
+  // plain-HTTP answer means nothing. The gateway adds it to answers its clients got over HTTPS.
 };
 
 /** Headers to set on every reply: defaults, with overrides (`false` drops a header). */

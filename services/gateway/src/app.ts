@@ -19,7 +19,7 @@ import { ResponseCache, startCachePurge } from './cache/index.ts';
 import type { GatewayConfig } from './config.ts';
 import { parseTrustedProxies } from './edge/client-ip.ts';
 import { DEFAULT_EDGE_LIMITS, type EdgeLimits, edgeFastifyOptions } from './edge/limits.ts';
-import { loadTlsOptions, startHttpsRedirect } from './edge/tls.ts';
+import { hstsHeader, loadTlsOptions, startHttpsRedirect } from './edge/tls.ts';
 import { registerAdminRoutes } from './http/admin-routes.ts';
 import { registerApiDocs } from './http/api-docs-routes.ts';
 import { registerEdgeHooks } from './http/edge-hooks.ts';
@@ -115,6 +115,8 @@ export async function buildGateway(deps: BuildGatewayDeps): Promise<App> {
       limits,
       metricsAllow: config.METRICS_ALLOW,
       trustedProxies: runtime.trustedProxies,
+      tls: runtime.tls,
+      hsts: asConfigError(() => hstsHeader(config.HSTS_MAX_AGE_SECONDS)),
     }),
   );
   await registerApiDocs(app, runtime);

@@ -1,7 +1,7 @@
 // The gateway's own environment variables (the common ones come from the chassis). What it routes
 // and how lives in the route table file, not here: these are the process's wiring and its edge.
 import { fileURLToPath } from 'node:url';
-import { identityConfigSpec, positiveInt, str, url } from '@shopnow/chassis';
+import { identityConfigSpec, num, positiveInt, str, url } from '@shopnow/chassis';
 import { eventsConfigSpec } from '@shopnow/events';
 
 export const DEFAULT_ROUTES_FILE = fileURLToPath(new URL('../routes.json', import.meta.url));
@@ -23,6 +23,10 @@ export const gatewayConfigSpec = {
   }),
   TLS_CERT_FILE: str({ default: undefined, desc: 'PEM certificate chain: the gateway serves HTTPS' }),
   TLS_KEY_FILE: str({ default: undefined, desc: 'PEM private key of TLS_CERT_FILE' }),
+  HSTS_MAX_AGE_SECONDS: num({
+    default: 31_536_000,
+    desc: 'Strict-Transport-Security max-age on answers over HTTPS (0 tells browsers to forget it)',
+  }),
   HTTP_REDIRECT_PORT: positiveInt({
     default: undefined,
     desc: 'with TLS: a plain-HTTP port answering 308 to the HTTPS URL',
@@ -54,6 +58,7 @@ export interface GatewayConfig {
   TLS_CERT_FILE?: string | undefined;
   TLS_KEY_FILE?: string | undefined;
   HTTP_REDIRECT_PORT?: number | undefined;
+  HSTS_MAX_AGE_SECONDS: number;
   MAX_URL_LENGTH: number;
   MAX_HEADER_BYTES: number;
   METRICS_ALLOW: string;

@@ -47,6 +47,8 @@ before(async () => {
     limits,
     metricsAllow: '127.0.0.0/8',
     trustedProxies: parseTrustedProxies(''),
+    tls: false,
+    hsts: 'max-age=31536000; includeSubDomains',
   });
   // Bodies of any type, as the proxy scope takes them.
   await app.register(async (scope) => {

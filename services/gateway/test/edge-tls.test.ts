@@ -1,4 +1,5 @@
-// TLS termination with a certificate generated at test time, HSTS, and the HTTP→HTTPS redirect.
+// TLS termination with a certificate generated at test time, HSTS (on HTTPS answers only), and
+// the HTTP→HTTPS redirect.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -6,9 +7,11 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { type App, createApp } from '@shopnow/chassis';
+import { parseTrustedProxies } from '../src/edge/client-ip.ts';
 import { DEFAULT_EDGE_LIMITS, edgeFastifyOptions } from '../src/edge/limits.ts';
 import { hostnameOf, hstsHeader, loadTlsOptions, startHttpsRedirect } from '../src/edge/tls.ts';
+import { registerEdgeHooks } from '../src/http/edge-hooks.ts';
 import { makeTestCert, type TestCert } from './fixtures/edge-cert.ts';
 import { rawRequest } from './fixtures/edge-raw-http.ts';
 
@@ -66,16 +69,57 @@ describe('hstsHeader', () => {
   });
 });
 
+/** The gateway's server as buildGateway makes it: the chassis app, the edge options and hooks. */
+async function edgeApp(options: { tls?: { cert: Buffer; key: Buffer } | undefined; trustedProxies: string }) {
+  const app = await createApp({
+    service: 'edge-tls-test',
+    version: '0',
+    logLevel: 'silent',
+    bodyLimit: DEFAULT_EDGE_LIMITS.bodyLimitBytes,
+    serverOptions: edgeFastifyOptions(DEFAULT_EDGE_LIMITS, options.tls),
+  });
+  registerEdgeHooks(app, {
+    cors: () => undefined,
+    limits: DEFAULT_EDGE_LIMITS,
+    metricsAllow: '127.0.0.0/8',
+    trustedProxies: parseTrustedProxies(options.trustedProxies),
+    tls: options.tls !== undefined,
+    hsts: hstsHeader(31_536_000),
+  });
+  return app;
+}
+
+describe('HSTS over plain HTTP', () => {
+  const hello = async (trustedProxies: string, headers: Record<string, string> = {}) => {
+    const app = await edgeApp({ trustedProxies });
+    app.get('/hello', async () => ({ ok: true }));
+    try {
+      const res = await app.inject({ url: '/hello', headers, remoteAddress: '127.0.0.1' });
+      assert.equal(res.statusCode, 200);
+      return res.headers['strict-transport-security'];
+    } finally {
+      await app.close();
+    }
+  };
+
+  test('none on a plain-HTTP answer, whatever an untrusted client says', async () => {
+    assert.equal(await hello(''), undefined);
+    assert.equal(await hello('', { 'x-forwarded-proto': 'https' }), undefined);
+  });
+
+  test('on the answer a trusted proxy took over HTTPS (X-Forwarded-Proto: https), not over HTTP', async () => {
+    assert.equal(await hello('127.0.0.1/32', { 'x-forwarded-proto': 'https' }), hstsHeader(31_536_000));
+    assert.equal(await hello('127.0.0.1/32', { 'x-forwarded-proto': 'http' }), undefined);
+    assert.equal(await hello('127.0.0.1/32'), undefined);
+  });
+});
+
 describe('HTTPS server from the certificate files', () => {
-  let app: FastifyInstance;
+  let app: App;
   let port: number;
   before(async () => {
     const tls = loadTlsOptions({ TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.keyFile });
-    app = Fastify(edgeFastifyOptions(DEFAULT_EDGE_LIMITS, tls));
-    const hsts = hstsHeader(31_536_000);
-    app.addHook('onSend', async (_request, reply) => {
-      reply.header('strict-transport-security', hsts);
-    });
+    app = await edgeApp({ tls, trustedProxies: '' });
     app.get('/hello', async (request) => ({ encrypted: 'encrypted' in request.raw.socket }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();

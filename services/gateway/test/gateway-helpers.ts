@@ -120,6 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayFixt
     MAX_URL_LENGTH: 8192,
     MAX_HEADER_BYTES: 16_384,
     METRICS_ALLOW: '127.0.0.0/8',
+    HSTS_MAX_AGE_SECONDS: 31_536_000,
     ...options.config,
   };
   const serviceUrls = Object.entries(options.services)

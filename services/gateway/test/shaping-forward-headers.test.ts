@@ -111,6 +111,7 @@ describe('forwardHeaders', () => {
         res.setHeader('x-upstream', 'yes');
         res.setHeader('connection', 'keep-alive, x-hop');
         res.setHeader('x-hop', 'private');
+        res.setHeader('strict-transport-security', 'max-age=60');
         res.end('{"ok":true}');
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -147,6 +148,7 @@ describe('forwardHeaders', () => {
       assert.deepEqual(back['set-cookie'], ['a=1; Path=/', 'b=2; Path=/']);
       assert.equal(back['x-upstream'], 'yes');
       assert.equal(back['x-hop'], undefined);
+      assert.equal(back['strict-transport-security'], undefined, 'HSTS is the edge’s to set');
       assert.equal(back.connection, undefined);
       assert.equal(back['keep-alive'], undefined);
       assert.equal(back['content-length'], undefined);

@@ -30,7 +30,9 @@ export function loadTlsOptions(config: {
 /** The Strict-Transport-Security value: `max-age=<n>; includeSubDomains`. */
 export function hstsHeader(maxAgeSeconds: number): string {
   if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
-    throw new RangeError(`HSTS max-age must be a whole number of seconds ≥ 0 (got ${maxAgeSeconds})`);
+    throw new RangeError(
+      `HSTS_MAX_AGE_SECONDS (the HSTS max-age) must be a whole number of seconds ≥ 0 (got ${maxAgeSeconds})`,
+    );
   }
   return `max-age=${maxAgeSeconds}; includeSubDomains`;
 }

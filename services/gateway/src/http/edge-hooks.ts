@@ -1,12 +1,12 @@
 // What every request meets before routing: ambiguous framing and oversized requests refused,
 // CORS (preflights answered here, headers on every answer), and /metrics kept to the networks
-// that scrape it. (HSTS comes with the chassis's security headers on every answer.)
+// that scrape it, and HSTS on every answer the client gets over HTTPS.
 
 import type { BlockList } from 'node:net';
 import type { App } from '@shopnow/chassis';
 import { AppError, commonErrors } from '@shopnow/chassis';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { clientIpOf } from '../edge/client-ip.ts';
+import { clientIpOf, forwardedProtoOf, peerOf } from '../edge/client-ip.ts';
 import { type CorsPolicy, compileCors, isPreflight, mergeVary } from '../edge/cors.ts';
 import { compileIpRules } from '../edge/ip-filter.ts';
 import { contentLengthTooLarge, type EdgeLimits, smugglingCheck, urlTooLong } from '../edge/limits.ts';
@@ -20,6 +20,10 @@ export interface EdgeHookOptions {
   /** CIDRs that may read /metrics. */
   metricsAllow: string;
   trustedProxies: BlockList;
+  /** Whether the gateway terminates TLS itself. */
+  tls: boolean;
+  /** The Strict-Transport-Security value for HTTPS answers (edge/tls.ts hstsHeader). */
+  hsts: string;
 }
 
 export function registerEdgeHooks(app: App, options: EdgeHookOptions): void {
@@ -37,6 +41,11 @@ export function registerEdgeHooks(app: App, options: EdgeHookOptions): void {
 
   /** The checks; true when the request was answered here (a preflight). */
   const check = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    // First, so a refusal answered over HTTPS carries it too.
+    const trustedPeer = peerOf(request.raw.socket, options.trustedProxies)?.trusted ?? false;
+    if (forwardedProtoOf(options.tls, request.headers['x-forwarded-proto'], trustedPeer) === 'https') {
+      reply.header('strict-transport-security', options.hsts);
+    }
     const ambiguous = smugglingCheck(request.headers, request.raw.rawHeaders, request.raw.httpVersion);
     if (ambiguous !== undefined) {
       reply.header('connection', 'close');

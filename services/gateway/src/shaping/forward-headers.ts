@@ -129,6 +129,8 @@ export function responseHeadersFromUpstream(
     const name = lowerName(key);
     if (isHopByHop(name, named)) continue;
     if (name === 'content-length' && options.keepContentLength !== true) continue;
+    // The edge alone knows whether the client's connection was HTTPS (edge-hooks.ts).
+    if (name === 'strict-transport-security') continue;
     out[name] = value;
   }
   return out;
