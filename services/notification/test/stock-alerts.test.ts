@@ -157,4 +157,17 @@ describe('back-in-stock alerts', () => {
     assert.equal((await ask(alice.headers, (held[0] as { productId: string }).productId)).statusCode, 200);
     assert.equal((await mine(alice.headers)).length, MAX_STOCK_ALERTS);
   });
+
+  it('concurrent asks one below the limit: exactly one more is stored', async () => {
+    const bernd = await customer();
+    for (let i = 0; i < MAX_STOCK_ALERTS - 1; i++) {
+      assert.equal((await ask(bernd.headers, productOnSale(`Coffee ${i}`).productId)).statusCode, 201);
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => ask(bernd.headers, productOnSale(`Cocoa ${i}`).productId)),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
+    assert.equal((await mine(bernd.headers)).length, MAX_STOCK_ALERTS);
+  });
 });

@@ -5,7 +5,7 @@ import { type App, requireUser, userOf } from '@shopnow/chassis';
 import type pg from 'pg';
 import type { ProductSource } from '../catalog/product-source.ts';
 import { productNotFound, stockAlertNotFound, tooManyStockAlerts } from '../errors.ts';
-import { countAlerts, deleteAlert, findAlert, insertAlert, listAlerts } from '../store/stock-alerts.ts';
+import { deleteAlert, insertAlert, listAlerts } from '../store/stock-alerts.ts';
 import { NoQuery, ProductIdParams, StockAlert, StockAlertList } from './schemas.ts';
 import { stockAlertView } from './views.ts';
 
@@ -51,21 +51,14 @@ export function registerStockAlertRoutes(
         const { productId } = request.params;
         const product = await products.find(productId);
         if (product === undefined) throw productNotFound(productId);
-        // At the limit, only asking again for an alert already held is still fine.
-        if (
-          (await countAlerts(db, userId)) >= MAX_STOCK_ALERTS &&
-          (await findAlert(db, userId, productId)) === undefined
-        ) {
-          throw tooManyStockAlerts(MAX_STOCK_ALERTS);
-        }
-        const { alert, created } = await insertAlert(db, {
-          userId,
-          productId,
-          sku: product.sku,
-          productName: product.name,
-        });
-        reply.code(created ? 201 : 200);
-        return stockAlertView(alert);
+        const stored = await insertAlert(
+          db,
+          { userId, productId, sku: product.sku, productName: product.name },
+          MAX_STOCK_ALERTS,
+        );
+        if (stored === 'limit_reached') throw tooManyStockAlerts(MAX_STOCK_ALERTS);
+        reply.code(stored.created ? 201 : 200);
+        return stockAlertView(stored.alert);
       },
     );
 

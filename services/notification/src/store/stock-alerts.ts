@@ -1,4 +1,6 @@
 // SQL of back-in-stock alerts: one per customer and product, until the product is back.
+import { withTransaction } from '@shopnow/chassis';
+import type pg from 'pg';
 import type { Queryable } from './db.ts';
 
 export interface StockAlert {
@@ -12,18 +14,30 @@ export interface StockAlert {
 const COLUMNS = `user_id AS "userId", product_id AS "productId", sku, product_name AS "productName",
   created_at AS "createdAt"`;
 
-/** Stores the alert; `created` false when the customer had asked already (kept as it was). */
+/**
+ * Stores the alert unless the customer holds `max` already; `created` false when they had asked
+ * already (kept as it was, and fine at the limit). The customer's alerts are counted under a lock
+ * on the customer, so concurrent requests cannot go past the limit together.
+ */
 export async function insertAlert(
-  db: Queryable,
+  db: pg.Pool,
   alert: { userId: string; productId: string; sku: string; productName: string },
-): Promise<{ alert: StockAlert; created: boolean }> {
-  const inserted = await db.query<StockAlert>(
-    `INSERT INTO stock_alerts (user_id, product_id, sku, product_name) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (user_id, product_id) DO NOTHING RETURNING ${COLUMNS}`,
-    [alert.userId, alert.productId, alert.sku, alert.productName],
-  );
-  if (inserted.rows[0] !== undefined) return { alert: inserted.rows[0], created: true };
-  return { alert: (await findAlert(db, alert.userId, alert.productId)) as StockAlert, created: false };
+  max: number,
+): Promise<{ alert: StockAlert; created: boolean } | 'limit_reached'> {
+  return withTransaction(db, async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('stock_alerts:' || $1, 0))`, [
+      alert.userId,
+    ]);
+    const held = await findAlert(tx, alert.userId, alert.productId);
+    if (held !== undefined) return { alert: held, created: false };
+    if ((await countAlerts(tx, alert.userId)) >= max) return 'limit_reached';
+    const inserted = await tx.query<StockAlert>(
+      `INSERT INTO stock_alerts (user_id, product_id, sku, product_name) VALUES ($1, $2, $3, $4)
+       RETURNING ${COLUMNS}`,
+      [alert.userId, alert.productId, alert.sku, alert.productName],
+    );
+    return { alert: inserted.rows[0]!, created: true };
+  });
 }
 
 export async function findAlert(
