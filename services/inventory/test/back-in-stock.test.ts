@@ -9,6 +9,7 @@ import type { TestDatabase } from '@shopnow/testkit';
 import type { InventoryContext } from '../src/context.ts';
 import { cancelReservation } from '../src/reservations/cancel.ts';
 import { reserveOrder } from '../src/reservations/reserve.ts';
+import { followCatalog } from '../src/stock/catalog-stock.ts';
 import {
   addSku,
   assertInvariant,
@@ -73,9 +74,18 @@ describe('back_in_stock', () => {
     );
   });
 
-  it('a product off sale is not announced, however much stock comes in', async () => {
-    await addSku(db.pool, 'BACK-4', 0, { active: false });
+  it('a product off sale is not announced, however much stock comes in, until it is on sale again', async () => {
+    const productId = await addSku(db.pool, 'BACK-4', 0, { active: false });
     await restock('BACK-4', 10);
     assert.deepEqual(await announced('BACK-4'), []);
+    const follow = (active: boolean) =>
+      withTransaction(db.pool, (tx) => followCatalog(tx, ctx, { productId, sku: 'BACK-4', active }, 'test'));
+    await follow(false); // unchanged: nothing
+    assert.deepEqual(await announced('BACK-4'), []);
+    await follow(true);
+    assert.deepEqual(await announced('BACK-4'), [{ sku: 'BACK-4', productId, available: 10 }]);
+    await follow(false);
+    await follow(true);
+    assert.equal((await announced('BACK-4')).length, 1, 'once per return, not per catalog change');
   });
 });

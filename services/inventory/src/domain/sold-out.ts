@@ -1,7 +1,7 @@
 // inventory.back_in_stock.v1 is sent once per return: a SKU is marked sold out when its available
 // stock reaches 0, and the first time units are available again while the product is on sale,
-// the mark is cleared and the event sent. An inactive product keeps its mark until it is sold
-// again and stock moves.
+// the mark is cleared and the event sent. A product off sale keeps its mark; units that arrived
+// meanwhile are announced when it is put on sale again.
 
 export interface SoldOutState {
   available: number;

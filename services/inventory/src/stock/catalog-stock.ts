@@ -7,6 +7,7 @@ import { initiallyAlerted } from '../domain/low-stock.ts';
 import { normaliseSku } from '../domain/sku.ts';
 import { applyMovements } from '../store/movements.ts';
 import { followProduct, insertStock, stockOfProduct } from '../store/stock.ts';
+import { announceStockLevels } from './stock-levels.ts';
 
 export interface CatalogProduct {
   productId: string;
@@ -59,9 +60,11 @@ export async function followCatalog(
     await stockProduct(tx, ctx, product, actor);
     return;
   }
-  await followProduct(tx, {
+  const changed = await followProduct(tx, {
     productId: product.productId,
     sku: normaliseSku(product.sku),
     active: product.active,
   });
+  // A sold-out product restocked while off sale is back the moment it is on sale again.
+  if (changed !== undefined) await announceStockLevels(tx, ctx, [changed]);
 }
