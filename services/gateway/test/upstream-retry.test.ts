@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ForwardRequest, readBody, UpstreamError } from '../src/upstream/upstream-set.ts';
 import {
   deadUrl,
@@ -124,6 +125,20 @@ test('retries are bounded: a GET to two refusing instances fails with connect_fa
 test('no instances in discovery is a 503 no_instances', async () => {
   const set = upstreamSet([]);
   await assert.rejects(set.forward('svc', GET), isUpstreamError('no_instances', 503));
+});
+
+test('an instance that registers after the first lookup is used by the next request, not the next refresh', async () => {
+  const services: Record<string, string[]> = { svc: [] };
+  // Not started: no background refresh, so only the request itself can find the instance.
+  const set = bed.set(services, { svc: { service: 'svc' } });
+  await assert.rejects(set.forward('svc', GET), isUpstreamError('no_instances', 503));
+  const live = await bed.server();
+  services.svc = [live.url];
+  await sleep(300); // past the pause between such lookups
+  const res = await set.forward('svc', GET);
+  assert.equal(res.status, 200);
+  await readBody(res.body);
+  assert.equal(live.requests.length, 1);
 });
 
 test('a caller abort rejects with the abort error and does not count against the instance', async () => {

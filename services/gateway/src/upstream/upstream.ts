@@ -19,6 +19,8 @@ import { discardBody, ResponseHandler, type UpstreamAnswer } from './response-ha
 import { breakerSettingsChanged, poolSettingsChanged, type UpstreamSettings } from './settings.ts';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** How often requests to an upstream with no known instance may ask discovery again. */
+const REDISCOVER_MS = 250;
 
 /** Whether a method is safe to repeat by its definition (RFC 9110 §9.2.2). */
 export function isIdempotentMethod(method: string): boolean {
@@ -118,6 +120,7 @@ export class Upstream {
   readonly #now: () => number;
   #resolved = false;
   #resolving: Promise<void> | undefined;
+  #lastDiscoverAt = Number.NEGATIVE_INFINITY;
   #discoveryFailing = false;
   #healthTimer: NodeJS.Timeout | undefined;
   #healthDispatcher: Dispatcher | undefined;
@@ -145,7 +148,7 @@ export class Upstream {
    * request itself is invalid.
    */
   async forward(request: ForwardRequest): Promise<ForwardResponse> {
-    if (!this.#resolved) await this.#firstResolve();
+    if (this.instances.length === 0) await this.#discoverNow();
     const settings = this.settings;
     const stream = request.stream === true;
     if (stream ? this.streams >= settings.maxStreams : this.inFlight >= settings.maxConcurrent) {
@@ -374,6 +377,23 @@ export class Upstream {
         else this.#logger.info({ upstream: this.name, state }, `circuit ${state.replace('_', '-')}`);
       },
     });
+  }
+
+  /**
+   * No instance known: ask discovery now rather than wait for the background refresh, so a service
+   * that registers just after the gateway started (or after its last instance left) is used at
+   * once. At most once per REDISCOVER_MS after the first resolve: a service with no instance
+   * does not cost a lookup per request.
+   */
+  async #discoverNow(): Promise<void> {
+    if (!this.#resolved) return this.#firstResolve();
+    const now = this.#now();
+    if (this.#resolving === undefined && now - this.#lastDiscoverAt < REDISCOVER_MS) return;
+    this.#lastDiscoverAt = now;
+    this.#resolving ??= this.refresh().finally(() => {
+      this.#resolving = undefined;
+    });
+    await this.#resolving.catch(() => {}); // a failing discovery leaves the answer no_instances
   }
 
   async #firstResolve(): Promise<void> {
