@@ -20,7 +20,7 @@ import type { AdminRunner } from './bring-up-service.ts';
  * The services whose consumer groups take each part's events: auth.user_registered.v1 (auth's
  * part) and user.roles_changed.v1 (user's part). A new consumer of either belongs here.
  */
-const CONSUMERS: Record<string, readonly string[]> = {
+export const CONSUMERS: Record<string, readonly string[]> = {
   auth: ['token', 'user', 'profile', 'notification'],
   user: ['token'],
 };
