@@ -1,0 +1,85 @@
+// `node tools/dev/src/log-summary.ts <dir>`: the errors and warnings in the platform logs the e2e
+// sandboxes kept (E2E_KEEP_LOGS=<dir>, one folder per sandbox), a few lines per process. CI prints
+// it when the tests fail, so a failure on a machine we cannot reach still says what the services
+// saw; the whole logs would not fit in what CI shows.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const PER_FILE = 3;
+const MAX_LINES = 120;
+const WIDTH = 220;
+
+const LEVELS: Record<string, number> = { warn: 40, error: 50, fatal: 60 };
+
+interface Finding {
+  level: number;
+  text: string;
+}
+
+/** Pino's numeric level and message of a JSON log line, with the error's message; undefined if not JSON. */
+function findingOf(line: string): Finding | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as {
+      level?: unknown;
+      time?: unknown;
+      msg?: unknown;
+      err?: { message?: unknown };
+    };
+    // Services log the level's name (the chassis's formatter), admin commands pino's number.
+    const level = typeof entry.level === 'number' ? entry.level : LEVELS[String(entry.level)];
+    if (level === undefined || level < 40) return undefined;
+    // ISO text from the services, epoch milliseconds from admin commands and the launcher.
+    const iso =
+      typeof entry.time === 'number' ? new Date(entry.time).toISOString() : String(entry.time ?? '');
+    const time = iso.slice(11, 23).padEnd(12);
+    const error = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
+    return { level, text: `${time} ${String(entry.msg ?? '')}${error}`.replaceAll('\n', ' ') };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function summarise(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const sandboxes = (await readdir(dir).catch(() => [] as string[])).sort();
+  for (const sandbox of sandboxes) {
+    const files = (await readdir(join(dir, sandbox)).catch(() => [] as string[])).filter((f) =>
+      f.endsWith('.log'),
+    );
+    out.push(`${sandbox}:`);
+    for (const file of files.sort()) {
+      const text = await readFile(join(dir, sandbox, file), 'utf8').catch(() => '');
+      const findings = text
+        .split('\n')
+        .map(findingOf)
+        .filter((f): f is Finding => f !== undefined);
+      if (findings.length === 0) continue;
+      const errors = findings.filter((f) => f.level >= 50).length;
+      out.push(`  ${file}: ${errors} errors, ${findings.length - errors} warnings`);
+      const seen = new Set<string>();
+      // Errors first: they are what a failure is about; warnings fill what room is left.
+      const ordered = [...findings.filter((f) => f.level >= 50), ...findings.filter((f) => f.level < 50)];
+      for (const finding of ordered) {
+        // The same message again and again (a retry loop) says nothing new.
+        const key = finding.text.slice(13);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(`    ${finding.level >= 50 ? 'E' : 'W'} ${finding.text.slice(0, WIDTH)}`);
+        if (seen.size === PER_FILE) break;
+      }
+    }
+  }
+  return out.length > MAX_LINES
+    ? [...out.slice(0, MAX_LINES), `… ${out.length - MAX_LINES} more lines`]
+    : out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const dir = process.argv[2];
+  if (dir === undefined) {
+    process.stderr.write('usage: log-summary.ts <dir of kept e2e logs>\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${(await summarise(dir)).join('\n')}\n`);
+}
