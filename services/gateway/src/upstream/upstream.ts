@@ -390,22 +390,24 @@ export class Upstream {
     const now = this.#now();
     if (this.#resolving === undefined && now - this.#lastDiscoverAt < REDISCOVER_MS) return;
     this.#lastDiscoverAt = now;
-    this.#resolving ??= this.refresh().finally(() => {
-      this.#resolving = undefined;
-    });
-    await this.#resolving.catch(() => {}); // a failing discovery leaves the answer no_instances
+    await this.#lookup().catch(() => {}); // a failing discovery leaves the answer no_instances
   }
 
   async #firstResolve(): Promise<void> {
-    this.#resolving ??= this.refresh().finally(() => {
-      this.#resolving = undefined;
-    });
     try {
-      await this.#resolving;
+      await this.#lookup();
     } catch (err) {
       bump(this.rejections, REJECTED_NO_INSTANCES);
       throw new UpstreamError('no_instances', this.name, { cause: err });
     }
+  }
+
+  /** One discovery lookup at a time, shared by every request that asks meanwhile. */
+  #lookup(): Promise<void> {
+    this.#resolving ??= this.refresh().finally(() => {
+      this.#resolving = undefined;
+    });
+    return this.#resolving;
   }
 
   /** Another instance for a retry: not one already tried, and never a fallback to an ejected one. */
