@@ -40,11 +40,7 @@ export async function insertAlert(
   });
 }
 
-export async function findAlert(
-  db: Queryable,
-  userId: string,
-  productId: string,
-): Promise<StockAlert | undefined> {
+async function findAlert(db: Queryable, userId: string, productId: string): Promise<StockAlert | undefined> {
   const { rows } = await db.query<StockAlert>(
     `SELECT ${COLUMNS} FROM stock_alerts WHERE user_id = $1 AND product_id = $2`,
     [userId, productId],
@@ -52,7 +48,7 @@ export async function findAlert(
   return rows[0];
 }
 
-export async function countAlerts(db: Queryable, userId: string): Promise<number> {
+async function countAlerts(db: Queryable, userId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM stock_alerts WHERE user_id = $1',
     [userId],

@@ -47,13 +47,13 @@ export class DemoSeed {
   begin(service: string, admin: AdminRunner, whenUp: (service: string) => Promise<void>): void {
     const accounts = this.#pending;
     if (accounts === undefined) return;
-    const part =
-      service === 'auth' ? this.#createAccounts : service === 'user' ? this.#grantRoles : undefined;
-    if (part === undefined) return;
+    const consumers = CONSUMERS[service];
+    if (consumers === undefined) return; // not a service the seed goes through
     const run = async () => {
-      await Promise.all(CONSUMERS[service]!.map(whenUp));
+      await Promise.all(consumers.map(whenUp));
       this.#startedAt ??= Date.now();
-      await part.call(this, accounts, admin);
+      if (service === 'auth') await this.#createAccounts(accounts, admin);
+      else await this.#grantRoles(accounts, admin);
     };
     const running = run();
     running.catch(() => {}); // reported by finish()
