@@ -4,19 +4,19 @@
 // saw; the whole logs would not fit in what CI shows.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { levelName } from '@shopnow/launcher';
 
 const PER_FILE = 3;
 const MAX_LINES = 120;
 const WIDTH = 220;
 
-const LEVELS: Record<string, number> = { warn: 40, error: 50, fatal: 60 };
-
 interface Finding {
-  level: number;
+  /** An error (or fatal); else a warning. */
+  error: boolean;
   text: string;
 }
 
-/** Pino's numeric level and message of a JSON log line, with the error's message; undefined if not JSON. */
+/** A JSON log line's warning or error, with the error's message; undefined for anything else. */
 function findingOf(line: string): Finding | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
@@ -26,15 +26,17 @@ function findingOf(line: string): Finding | undefined {
       msg?: unknown;
       err?: { message?: unknown };
     };
-    // Services log the level's name (the chassis's formatter), admin commands pino's number.
-    const level = typeof entry.level === 'number' ? entry.level : LEVELS[String(entry.level)];
-    if (level === undefined || level < 40) return undefined;
+    const level = levelName(entry.level);
+    if (level !== 'WARN' && level !== 'ERROR' && level !== 'FATAL') return undefined;
     // ISO text from the services, epoch milliseconds from admin commands and the launcher.
     const iso =
       typeof entry.time === 'number' ? new Date(entry.time).toISOString() : String(entry.time ?? '');
     const time = iso.slice(11, 23).padEnd(12);
-    const error = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
-    return { level, text: `${time} ${String(entry.msg ?? '')}${error}`.replaceAll('\n', ' ') };
+    const cause = typeof entry.err?.message === 'string' ? `: ${entry.err.message}` : '';
+    return {
+      error: level !== 'WARN',
+      text: `${time} ${String(entry.msg ?? '')}${cause}`.replaceAll('\n', ' '),
+    };
   } catch {
     return undefined;
   }
@@ -55,17 +57,17 @@ export async function summarise(dir: string): Promise<string[]> {
         .map(findingOf)
         .filter((f): f is Finding => f !== undefined);
       if (findings.length === 0) continue;
-      const errors = findings.filter((f) => f.level >= 50).length;
+      const errors = findings.filter((f) => f.error).length;
       out.push(`  ${file}: ${errors} errors, ${findings.length - errors} warnings`);
       const seen = new Set<string>();
       // Errors first: they are what a failure is about; warnings fill what room is left.
-      const ordered = [...findings.filter((f) => f.level >= 50), ...findings.filter((f) => f.level < 50)];
+      const ordered = [...findings.filter((f) => f.error), ...findings.filter((f) => !f.error)];
       for (const finding of ordered) {
         // The same message again and again (a retry loop) says nothing new.
         const key = finding.text.slice(13);
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push(`    ${finding.level >= 50 ? 'E' : 'W'} ${finding.text.slice(0, WIDTH)}`);
+        out.push(`    ${finding.error ? 'E' : 'W'} ${finding.text.slice(0, WIDTH)}`);
         if (seen.size === PER_FILE) break;
       }
     }

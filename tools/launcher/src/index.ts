@@ -17,4 +17,5 @@ export type { ProcessStatus, StatusSnapshot } from './runtime/status-snapshot.ts
 export { DEFAULT_PORTS, type LauncherSettings, loadSettings } from './settings.ts';
 export { type BackoffPolicy, DEFAULT_BACKOFF } from './supervisor/backoff.ts';
 export { SupervisedProcess } from './supervisor/supervised-process.ts';
+export { levelName } from './system/log-level.ts';
 export { isAlive, pidsWithEnv } from './system/proc.ts';
