@@ -55,6 +55,7 @@ function timed(inner: Transport): Transport {
     start: () => inner.start(),
     publish: (messages) => inner.publish(messages),
     sendToGroup: (group, message) => inner.sendToGroup(group, message),
+    declareGroup: (group, types) => inner.declareGroup(group, types),
     check: () => inner.check(),
     close: () => inner.close(),
     consume: (options, handler) =>

@@ -10,6 +10,11 @@ export interface AdminOptions {
   migrationsDir: string;
   /** Shared packages' migrations (e.g. the events tables), applied before the service's. */
   migrationPackages?: readonly MigrationSet[];
+  /**
+   * Part of `migrate` (and `seed`), after the schema, idempotent like migrations: what must exist
+   * before any instance of any service starts, e.g. the service's consumer groups on the event bus.
+   */
+  afterMigrate?: AdminStep;
   /** Loads demo/reference data; expected to do nothing when its data is already there. */
   seed?: (pool: pg.Pool, logger: Logger) => Promise<void>;
   /** More commands by name (e.g. `dead-letters`), each given the rest of argv and a pool. */
@@ -18,6 +23,9 @@ export interface AdminOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A step of the migrate command beyond the schema (AdminOptions.afterMigrate). */
+export type AdminStep = (context: { logger: Logger; env: NodeJS.ProcessEnv }) => Promise<void>;
+
 /** An extra admin command: resolves to the exit code. */
 export type AdminCommand = (
   argv: string[],
@@ -25,7 +33,7 @@ export type AdminCommand = (
 ) => Promise<number>;
 
 const USAGE =
-  'usage: admin.ts <migrate|seed>\n  migrate  apply pending migrations\n  seed     apply pending migrations, then load seed data';
+  "usage: admin.ts <migrate|seed>\n  migrate  apply pending migrations (and the service's other setup, e.g. its consumer groups)\n  seed     migrate, then load seed data";
 
 /**
  * One-off admin commands (12-factor "admin processes"): the same code and config as the
@@ -82,6 +90,8 @@ async function run(argv: string[], options: AdminOptions): Promise<number> {
         logger,
       });
       logger.info({ applied }, applied.length ? 'migrations applied' : 'database schema is up to date');
+      // The migrate step's own: an extra command migrating first needs only the schema.
+      if (extra === undefined) await options.afterMigrate?.({ logger, env: options.env ?? process.env });
     }
     if (extra !== undefined)
       return await extra(argv.slice(1), { pool, logger, env: options.env ?? process.env });

@@ -1,7 +1,7 @@
 // @shopnow/chassis: what every service shares, in one import. Each line names the module it comes from;
 // service lifecycle is createApp (app.ts) → runService (main.ts), with serve for tests.
 
-export { type AdminCommand, type AdminOptions, runAdmin } from './admin.ts';
+export { type AdminCommand, type AdminOptions, type AdminStep, runAdmin } from './admin.ts';
 export { type App, type CreateAppOptions, createApp, type ShopnowApi } from './app.ts';
 export { CLIENT_IP_HEADER, clientIpOf } from './client-ip.ts';
 export {

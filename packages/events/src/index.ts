@@ -2,6 +2,14 @@
 // transports with one contract (PostgreSQL via pg-boss, RabbitMQ via rabbitmq-client).
 export { backoffDelayMs } from './backoff.ts';
 export { type EventsConfig, eventsConfigSpec, transportFromConfig } from './config.ts';
+export {
+  consumerGroups,
+  declareConsumerGroups,
+  declareConsumerGroupsStep,
+  declareOnConfiguredBus,
+  type SubscriptionsSource,
+  subscriptionsFrom,
+} from './consumer-groups.ts';
 export { deadLetterAdminCommand } from './dead-letters/admin-command.ts';
 export { runDeadLetterCommand } from './dead-letters/cli.ts';
 export { type ReplayResult, replayDeadLetter } from './dead-letters/replay.ts';
@@ -33,5 +41,5 @@ export type {
   Settlement,
   Transport,
 } from './transport.ts';
-export { createPostgresTransport } from './transports/postgres.ts';
+export { createPostgresTransport, queueNameForGroup } from './transports/postgres.ts';
 export { createRabbitMqTransport } from './transports/rabbitmq.ts';

@@ -15,6 +15,7 @@ const outboxOnlyTransport: Transport = {
   kind: 'outbox-only',
   start: refuse,
   publish: refuse,
+  declareGroup: refuse,
   consume: refuse,
   sendToGroup: refuse,
   check: refuse,

@@ -60,7 +60,14 @@ export interface Transport {
    */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   /**
-   * Declares the group's queue and its bindings (idempotent) and starts delivering to `handler`.
+   * Declares the group's queue and binds it to `types` (idempotent), with no consumer: from then on
+   * every event of those types published is kept for the group until it consumes. A service's
+   * migrate step does it (declareConsumerGroups), so events published before the group's first
+   * consumer starts are not lost.
+   */
+  declareGroup(group: string, types: readonly string[]): Promise<void>;
+  /**
+   * Declares the group (as declareGroup) and starts delivering to `handler`.
    * A delivery whose handler has not settled when this instance dies is delivered again, to this
    * group, within seconds.
    */

@@ -342,6 +342,7 @@ const OUTBOX_ONLY: Transport = {
   publish: () => Promise.reject(new Error('the producer in this test only writes to its outbox')),
   consume: () => Promise.reject(new Error('the producer in this test only writes to its outbox')),
   sendToGroup: () => Promise.reject(new Error('the producer in this test only writes to its outbox')),
+  declareGroup: () => Promise.reject(new Error('the producer in this test only writes to its outbox')),
   check: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };

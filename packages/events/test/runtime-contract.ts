@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { withTransaction } from '@shopnow/chassis';
 import { ContractViolation } from '@shopnow/contracts';
 import type { TestDatabase } from '@shopnow/testkit';
+import { declareConsumerGroups } from '../src/consumer-groups.ts';
 import { replayDeadLetter } from '../src/dead-letters/replay.ts';
 import { listDeadLetters } from '../src/dead-letters/store.ts';
 import { Events, type EventsOptions } from '../src/events.ts';
@@ -324,6 +325,49 @@ export function runRuntimeContract(
       await sleep(300);
       assert.deepEqual(await appliedNs(first.db, search), all);
       assert.deepEqual(await appliedNs(other.db, billing), all);
+    });
+
+    it('a group declared before it first consumes gets what was published in between', async () => {
+      const declared = uniqueGroup('declared');
+      const undeclared = uniqueGroup('undeclared');
+      // What a service's migrate step does (declareConsumerGroupsStep), here on a transport of its own.
+      const migrate = fixture.transport();
+      await migrate.start();
+      try {
+        const subscriptions = [consume(ThingHappenedV1, declared, recording(declared))];
+        assert.deepEqual(await declareConsumerGroups(migrate, subscriptions), [declared]);
+        await declareConsumerGroups(migrate, subscriptions); // idempotent, as migrations are
+      } finally {
+        await migrate.close();
+      }
+      const producer = await service([]);
+      await withTransaction(producer.db.pool, (tx) =>
+        producer.events.publish(tx, ThingHappenedV1, { subject: 'early', data: { n: 1 } }),
+      );
+      await eventually('the producer relayed the event before any consumer ran', async () => {
+        const { rows } = await producer.db.pool.query(
+          'select count(*)::int as n from outbox where sent_at is null',
+        );
+        return rows[0].n === 0;
+      });
+      const consumerDb = await serviceDatabase();
+      databases.push(consumerDb);
+      await service(
+        [
+          { group: declared, handle: recording(declared) },
+          { group: undeclared, handle: recording(undeclared) },
+        ],
+        { relayEnabled: false },
+        consumerDb,
+      );
+      await eventually(
+        'the declared group applied the early event',
+        async () => (await appliedNs(consumerDb, declared)).length === 1,
+      );
+      await sleep(300);
+      assert.deepEqual(await appliedNs(consumerDb, declared), [1]);
+      // Publish-subscribe: a group whose queue did not exist yet never hears of it.
+      assert.deepEqual(await appliedNs(consumerDb, undeclared), []);
     });
 
     it('two relays on one outbox send every row once', async () => {

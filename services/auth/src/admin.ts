@@ -2,9 +2,10 @@
 // accounts/admin-create-account.ts), `purge` (stale throttle rows and spent tokens; run it from
 // a cron job) and `dead-letters list|show <id>|replay <id>`.
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand } from '@shopnow/events';
+import { deadLetterAdminCommand, declareConsumerGroupsStep } from '@shopnow/events';
 import { createAccountCommand } from './accounts/admin-create-account.ts';
 import { SERVICE } from './app.ts';
+import { authSubscriptions } from './consumes.ts';
 import { DEFAULT_THROTTLE_RULES } from './domain/throttle.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { purgeStale } from './store/purge.ts';
@@ -16,6 +17,7 @@ await runAdmin(process.argv.slice(2), {
   service: SERVICE,
   migrationsDir: MIGRATIONS.dir,
   migrationPackages: MIGRATIONS.packages,
+  afterMigrate: declareConsumerGroupsStep(authSubscriptions),
   commands: {
     'create-account': createAccountCommand({ out, err }),
     purge: async (_argv, { pool }) => {

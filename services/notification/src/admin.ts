@@ -2,14 +2,16 @@
 // `node src/admin.ts dead-letters list|show <id>|replay <id>` (events this service could not
 // handle). Messages need no seed: they follow the platform's events.
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand } from '@shopnow/events';
+import { deadLetterAdminCommand, declareConsumerGroupsStep } from '@shopnow/events';
 import { SERVICE } from './app.ts';
+import { notificationSubscriptions } from './consumes.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
   migrationsDir: MIGRATIONS.dir,
   migrationPackages: MIGRATIONS.packages,
+  afterMigrate: declareConsumerGroupsStep(notificationSubscriptions),
   commands: {
     'dead-letters': deadLetterAdminCommand(),
   },

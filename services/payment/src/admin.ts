@@ -2,14 +2,16 @@
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`. Payments need no seed: they
 // follow the orders' events.
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand } from '@shopnow/events';
+import { deadLetterAdminCommand, declareConsumerGroupsStep } from '@shopnow/events';
 import { SERVICE } from './app.ts';
+import { paymentSubscriptions } from './consumes.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 await runAdmin(process.argv.slice(2), {
   service: SERVICE,
   migrationsDir: MIGRATIONS.dir,
   migrationPackages: MIGRATIONS.packages,
+  afterMigrate: declareConsumerGroupsStep(paymentSubscriptions),
   commands: {
     'dead-letters': deadLetterAdminCommand(),
   },

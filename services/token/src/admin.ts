@@ -3,8 +3,9 @@
 // `node src/admin.ts purge` (expired revocations, sessions over for a day; run it daily) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand } from '@shopnow/events';
+import { deadLetterAdminCommand, declareConsumerGroupsStep } from '@shopnow/events';
 import { SERVICE } from './app.ts';
+import { tokenSubscriptions } from './consumes.ts';
 import { rotateKeys } from './keys/key-management.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { purgeExpired } from './store/purge.ts';
@@ -13,6 +14,7 @@ await runAdmin(process.argv.slice(2), {
   service: SERVICE,
   migrationsDir: MIGRATIONS.dir,
   migrationPackages: MIGRATIONS.packages,
+  afterMigrate: declareConsumerGroupsStep(tokenSubscriptions),
   commands: {
     'rotate-keys': async (_argv, { pool, logger }) => {
       const { kid, retired } = await rotateKeys(pool);

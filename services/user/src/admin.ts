@@ -3,7 +3,8 @@
 // (the launcher's seed makes the first admin with it) and
 // `node src/admin.ts dead-letters list|show <id>|replay <id>`.
 import { runAdmin } from '@shopnow/chassis';
-import { deadLetterAdminCommand } from '@shopnow/events';
+import { deadLetterAdminCommand, declareConsumerGroupsStep } from '@shopnow/events';
+import { userSubscriptions } from './consumes.ts';
 import { grantRoleCommand } from './grant-role-command.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -14,6 +15,7 @@ await runAdmin(process.argv.slice(2), {
   service: SERVICE,
   migrationsDir: MIGRATIONS.dir,
   migrationPackages: MIGRATIONS.packages,
+  afterMigrate: declareConsumerGroupsStep(userSubscriptions),
   commands: {
     'grant-role': grantRoleCommand(SERVICE),
     'dead-letters': deadLetterAdminCommand(),

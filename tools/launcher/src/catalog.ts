@@ -36,9 +36,8 @@ export interface ServiceDefinition {
   /** Defaults for this service's environment (the launcher's own environment overrides them). */
   env?: Readonly<Record<string, string>>;
   /**
-   * Services whose instances must be ready before this one's start: their consumer groups must
-   * exist before this service relays the events they consume (the bus keeps an event only for
-   * the groups subscribed when it is published).
+   * Services whose instances must be ready before this one's start (the gateway waits for token).
+   * Not needed for events: every service's migrate declares its consumer groups before any starts.
    */
   startAfter?: readonly string[];
   /**
@@ -89,8 +88,6 @@ export const SERVICES: readonly ServiceDefinition[] = [
     setup: ['seed'],
     database: true,
     preload: [TRACING_PRELOAD],
-    // The seed announces every product; inventory stocks each one it hears of.
-    startAfter: ['inventory'],
   },
   identityService('auth', 2),
   identityService('token', 3),

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { withDatabase } from '@shopnow/testkit';
 import pg from 'pg';
+import type { ServiceDefinition } from '../src/catalog.ts';
 import { LauncherError } from '../src/errors.ts';
 import type { Secrets } from '../src/home/secrets.ts';
 import { readState, writeState } from '../src/home/state-file.ts';
@@ -424,6 +425,30 @@ describe('Platform', () => {
       await p.stop();
     } finally {
       squatter.close();
+    }
+    await assertNothingLeft();
+  });
+
+  it("starts no service's instances before every service's setup is done", async () => {
+    const slow: ServiceDefinition = {
+      ...FIXTURE_CATALOG[0]!,
+      name: 'slow',
+      slot: 2,
+      entryPath: undefined,
+      env: { FIXTURE_MIGRATE_DELAY_MS: '1500' },
+    };
+    const { platform: p, output } = platform({ catalog: [...FIXTURE_CATALOG, slow] });
+    await p.start();
+    try {
+      const slowMigrated = output().search(/slow\s+admin migrate/);
+      const fixtureStarting = output().search(/fixture-1\s+starting on/);
+      assert.ok(slowMigrated >= 0 && fixtureStarting >= 0, output());
+      assert.ok(
+        slowMigrated < fixtureStarting,
+        `fixture started before slow's migrate was done:\n${output()}`,
+      );
+    } finally {
+      await p.stop();
     }
     await assertNothingLeft();
   });

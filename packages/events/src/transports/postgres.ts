@@ -193,14 +193,20 @@ class PgBossTransport implements PostgresTransport {
     });
   }
 
+  async declareGroup(group: string, types: readonly string[]): Promise<void> {
+    const boss = this.#started();
+    const queue = queueNameForGroup(group);
+    await this.#declareQueue(boss, queue, true);
+    for (const type of new Set(types)) await boss.subscribe(type, queue);
+  }
+
   async consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer> {
     const boss = this.#started();
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
       throw new Error(`events: consume concurrency must be a positive integer, not ${options.concurrency}`);
     }
     const queue = queueNameForGroup(options.group);
-    await this.#declareQueue(boss, queue, true);
-    for (const type of new Set(options.types)) await boss.subscribe(type, queue);
+    await this.declareGroup(options.group, options.types);
     // One worker fetching up to `concurrency` jobs at a time, handled concurrently and completed
     // together by pg-boss in one statement: a fetch and a completion per batch rather than per
     // event, which is what bounds throughput on a busy database (bench: events-throughput). After

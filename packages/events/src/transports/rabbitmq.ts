@@ -231,6 +231,20 @@ class AmqpTransport implements RabbitMqTransport {
     });
   }
 
+  async declareGroup(group: string, types: readonly string[]): Promise<void> {
+    const connection = this.#started();
+    const queue = groupQueue(this.#prefix, group);
+    const declaring = (async () => {
+      await this.#declareGroup(group);
+      for (const type of new Set(types)) {
+        const exchange = exchangeFor(this.#prefix, type);
+        await this.#declareExchange(connection, exchange);
+        await connection.queueBind({ exchange, queue, routingKey: type });
+      }
+    })();
+    await withTimeout(declaring, SETUP_TIMEOUT_MS, `declaring the queues of ${group}`);
+  }
+
   async consume(options: ConsumeOptions, handler: DeliveryHandler): Promise<Consumer> {
     const connection = this.#started();
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {

@@ -41,6 +41,13 @@ export interface ServiceStartContext {
   urlOf: (service: string) => string;
   /** Resolves once the named service's instances are all ready (see ServiceDefinition.startAfter). */
   whenUp?: (name: string) => Promise<void>;
+  /** Told when this service's setup commands are done (or it has none). */
+  setUp?: (name: string) => void;
+  /**
+   * Resolves once every service's setup is done: no instance starts before, so the consumer groups
+   * each service's migrate declares exist before any service publishes an event.
+   */
+  whenAllSetUp?: () => Promise<void>;
 }
 
 const TOKEN_SERVICE = 'token';
@@ -52,8 +59,9 @@ function serviceClients(secrets: Secrets): Record<string, string> {
 
 /**
  * One service, in order: its database and role → `admin.ts migrate` → `admin.ts
- * seed` (same code and config as the service, event transport included) → its
- * replicas, each waited for until /health/ready answers and it has registered.
+ * seed` (same code and config as the service, event transport included) → every
+ * other service's setup done too → its replicas, each waited for until
+ * /health/ready answers and it has registered.
  */
 /** Runs one of the service's admin commands with the service's own config (e.g. the demo seed). */
 export type AdminRunner = (args: string[], label: string) => Promise<void>;
@@ -117,6 +125,9 @@ export async function bringUpService(
     }
     ctx.afterSetup?.(service, runAdmin);
   }
+  ctx.setUp?.(service.name);
+  await ctx.whenAllSetUp?.();
+  teardown.checkpoint();
 
   for (const name of service.startAfter ?? []) {
     await ctx.whenUp?.(name);

@@ -11,6 +11,7 @@ import type { LauncherSettings } from '../settings.ts';
 import type { BackoffPolicy } from '../supervisor/backoff.ts';
 import { assertPortsFree } from '../system/ports.ts';
 import { createProgress, type Progress } from '../ui/progress.ts';
+import { bringUpConsumerGroups } from './bring-up-consumer-groups.ts';
 import { bringUpPostgres } from './bring-up-postgres.ts';
 import { bringUpRegistry } from './bring-up-registry.ts';
 import { type AdminRunner, bringUpService } from './bring-up-service.ts';
@@ -177,8 +178,7 @@ export class Platform {
     const events = await bringUpBus({ postgresUrl: postgres.url(), secrets, transport, progress, teardown });
     this.#events = events;
 
-    // Each service's readiness, for the ones that start after it (ServiceDefinition.startAfter)
-    // and the demo seed's parts.
+    // Each service's readiness, for the ones that start after it (ServiceDefinition.startAfter).
     const up = new Map(
       this.#catalog.map((service) => {
         const ready = Promise.withResolvers<void>();
@@ -187,12 +187,29 @@ export class Platform {
       }),
     );
     const whenUp = (name: string) => up.get(name)?.promise ?? Promise.resolve();
+    const nodePath = this.#opts.nodePath ?? process.execPath;
+    const groupsDeclared = bringUpConsumerGroups({
+      settings,
+      catalog: this.#catalog,
+      env,
+      events,
+      nodePath,
+      progress,
+      teardown,
+    });
+    // Each service's setup (migrations, seed) and every consumer group on the bus: no instance
+    // starts before all are done.
+    const setUp = new Map(this.#catalog.map((service) => [service.name, Promise.withResolvers<void>()]));
+    const allSetUp = Promise.all([groupsDeclared, ...[...setUp.values()].map((done) => done.promise)]).then(
+      () => {},
+    );
+    allSetUp.catch(() => {}); // reported below (the groups) or by the service's own bring-up
     const demo = new DemoSeed({ settings, secrets, progress });
     const context = {
       settings,
       secrets,
       env,
-      nodePath: this.#opts.nodePath ?? process.execPath,
+      nodePath,
       postgresUrl: postgres.url(),
       events,
       registryUrl: this.registryUrl,
@@ -204,7 +221,10 @@ export class Platform {
       graceMs: this.#opts.graceMs ?? (Number(env.SHUTDOWN_TIMEOUT_MS) || 10_000) + 11_000,
       backoff: this.#opts.backoff,
       whenUp,
-      afterSetup: (service: ServiceDefinition, admin: AdminRunner) => demo.begin(service.name, admin, whenUp),
+      setUp: (name: string) => setUp.get(name)?.resolve(),
+      whenAllSetUp: () => allSetUp,
+      afterSetup: (service: ServiceDefinition, admin: AdminRunner) =>
+        demo.begin(service.name, admin, groupsDeclared),
       urlOf: (name: string) => {
         const service = this.#catalog.find((s) => s.name === name);
         if (!service) throw new LauncherError(`the catalog has no service "${name}"`);
@@ -223,10 +243,12 @@ export class Platform {
         ready.resolve();
       } catch (err) {
         ready.reject(err);
+        // Settled already when the setup was done; otherwise the others stop waiting for it.
+        setUp.get(service.name)?.reject(err);
         throw err;
       }
     });
-    await Promise.all(bringingUp);
+    await Promise.all([groupsDeclared, ...bringingUp]);
     await demo.finish();
     await this.#awaitEntry();
     this.#secrets = secrets;

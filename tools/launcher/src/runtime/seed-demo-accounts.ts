@@ -10,20 +10,13 @@ import type { AdminRunner } from './bring-up-service.ts';
  * user, profile and token services), and the admin and support roles granted at user. Passwords were
  * generated for this home (secrets.json) and are printed by `npm start`; none is written in code.
  *
- * Each part runs once the services that consume its events are up: events fan out only to the
- * consumer groups that exist when they are relayed (docs/events.md), and a group exists once its
- * service has started. Run before, the role could be relayed by user before token had subscribed,
- * and the admin would sign in as a customer for good. A seed cut short is resumed at the next
- * start: both commands accept an account or role that exists.
+ * Each part runs once every consumer group is declared on the bus (bring-up-consumer-groups.ts):
+ * events fan out only to the groups that exist when they are relayed (docs/events.md), so a role
+ * relayed before token's group existed would leave the admin a customer for good. A seed cut short
+ * is resumed at the next start: both commands accept an account or role that exists.
  */
-/**
- * The services whose consumer groups take each part's events: auth.user_registered.v1 (auth's
- * part) and user.roles_changed.v1 (user's part). A new consumer of either belongs here.
- */
-export const CONSUMERS: Record<string, readonly string[]> = {
-  auth: ['token', 'user', 'profile', 'notification'],
-  user: ['token'],
-};
+/** The services the seed goes through: auth creates the accounts, user grants the staff roles. */
+const PARTS = new Set(['auth', 'user']);
 
 export class DemoSeed {
   readonly #settings: LauncherSettings;
@@ -43,14 +36,12 @@ export class DemoSeed {
     return demo === undefined || demo.seeded ? undefined : demo.accounts;
   }
 
-  /** Starts this service's part of the seed, if it has one, once its consumers are up (see finish()). */
-  begin(service: string, admin: AdminRunner, whenUp: (service: string) => Promise<void>): void {
+  /** Starts this service's part of the seed, if it has one, once `groupsDeclared` (see finish()). */
+  begin(service: string, admin: AdminRunner, groupsDeclared: Promise<void>): void {
     const accounts = this.#pending;
-    if (accounts === undefined) return;
-    const consumers = CONSUMERS[service];
-    if (consumers === undefined) return; // not a service the seed goes through
+    if (accounts === undefined || !PARTS.has(service)) return;
     const run = async () => {
-      await Promise.all(consumers.map(whenUp));
+      await groupsDeclared;
       this.#startedAt ??= Date.now();
       if (service === 'auth') await this.#createAccounts(accounts, admin);
       else await this.#grantRoles(accounts, admin);
