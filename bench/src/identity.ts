@@ -65,7 +65,7 @@ export async function identityBench(opts: IdentityOptions): Promise<IdentityResu
     ] as const) {
       await run(process.execPath, [`services/${service}/src/admin.ts`, 'migrate'], {
         cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: url },
+        env: { ...process.env, DATABASE_URL: url, BUS_DATABASE_URL: busUrl },
       });
     }
     const common = { BUS_DATABASE_URL: busUrl, LOG_LEVEL: 'info', DISCOVERY: 'static' };

@@ -33,7 +33,7 @@ export async function productRead(opts: RunOptions): Promise<BenchmarkResult> {
     const busUrl = await freshDatabase(teardown);
 
     log('product: migrate and seed');
-    const adminEnv = { ...process.env, DATABASE_URL: databaseUrl };
+    const adminEnv = { ...process.env, DATABASE_URL: databaseUrl, BUS_DATABASE_URL: busUrl };
     await run(process.execPath, ['services/product/src/admin.ts', 'migrate'], {
       cwd: repoRoot,
       env: adminEnv,

@@ -9,8 +9,11 @@ import { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } 
 export interface ServiceScripts {
   /** Runs `script` (admin.ts, main.ts) as its own process with only `env`. */
   run(script: string, args: readonly string[], env: Record<string, string>): RunningScript;
-  /** `admin.ts migrate` on `databaseUrl`; fails the test with its output unless it exits 0. */
-  migrate(databaseUrl: string): Promise<void>;
+  /**
+   * `admin.ts migrate` with `env` (DATABASE_URL, and the bus's URL when the service consumes events:
+   * migrate declares its consumer groups); fails the test with its output unless it exits 0.
+   */
+  migrate(env: Record<string, string>): Promise<void>;
   /** main.ts on a free port, once ready (see startServiceProcess). */
   start(env: Record<string, string>, options?: ServiceProcessOptions): Promise<ServiceProcess>;
   /** main.ts with `env` must exit 1 with one stderr line matching every pattern; resolves to the exit. */
@@ -24,8 +27,8 @@ export function serviceScripts(srcDir: URL): ServiceScripts {
     runScript(path(script), args, env);
   return {
     run,
-    async migrate(databaseUrl) {
-      const done = await run('admin.ts', ['migrate'], { DATABASE_URL: databaseUrl }).exit;
+    async migrate(env) {
+      const done = await run('admin.ts', ['migrate'], env).exit;
       assert.equal(done.code, 0, done.stderr + done.stdout);
     },
     start: (env, options) => startServiceProcess(path('main.ts'), env, options),

@@ -11,6 +11,10 @@ export const cartErrors = defineErrors({
   'cart.quantity_limit': { status: 422, title: 'A line holds 1 to 1000 units' },
   'cart.currency_mismatch': { status: 422, title: 'A cart holds products of one currency' },
   'cart.contended': { status: 409, title: 'The cart changed too often at once; try again' },
+  'cart.idempotency_key_reused': {
+    status: 422,
+    title: 'This Idempotency-Key was already used with a different request',
+  },
 });
 
 export function cartNotFound(): AppError {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { MAX_ORDER_LINES, MAX_LINE_QUANTITY as ORDER_MAX_QUANTITY } from '@shopnow/contracts';
+import { KEY_RETENTION_MS, MAX_APPLIED_KEYS, oncePerKey } from '../src/domain/applied-keys.ts';
 import { type Cart, newCart } from '../src/domain/cart.ts';
 import {
   addLine,
@@ -181,5 +182,54 @@ describe('totals and expiry', () => {
     const day = 86_400_000;
     assert.equal(isIdle(cart, T0 + 30 * day - 1, 30 * day), false);
     assert.equal(isIdle(cart, T0 + 30 * day, 30 * day), true);
+  });
+});
+
+describe('Idempotency-Keys of additions', () => {
+  const bump = (cart: Cart) => addLine(cart, priced({ productId: 'p-1' }), 1, T0);
+
+  it('forgets a key after the retention, and keeps only the newest keys', () => {
+    let cart = userCart();
+    const request = { key: 'k', fingerprint: 'f' };
+    cart = oncePerKey(bump, request, T0, () => {})(cart);
+    let repeated = false;
+    assert.equal(
+      oncePerKey(bump, request, T0 + KEY_RETENTION_MS - 1, () => {
+        repeated = true;
+      })(cart),
+      cart,
+    );
+    assert.ok(repeated);
+    const later = oncePerKey(bump, request, T0 + KEY_RETENTION_MS, () => {})(cart);
+    assert.equal(later.lines[0]?.quantity, 2, 'an expired key is a new request');
+    assert.deepEqual(later.appliedKeys, [{ key: 'k', fingerprint: 'f', at: T0 + KEY_RETENTION_MS }]);
+
+    for (let i = 0; i < MAX_APPLIED_KEYS + 5; i++) {
+      cart = oncePerKey(
+        (c) => c,
+        { key: `k${i}`, fingerprint: 'f' },
+        T0 + i,
+        () => {},
+      )(cart);
+    }
+    assert.equal(cart.appliedKeys.length, MAX_APPLIED_KEYS);
+    assert.equal(cart.appliedKeys[0]?.key, 'k5');
+  });
+
+  it('refuses a key used with another request, whatever the change', () => {
+    const cart = oncePerKey(bump, { key: 'k', fingerprint: 'f' }, T0, () => {})(userCart());
+    assert.throws(
+      () => oncePerKey(bump, { key: 'k', fingerprint: 'other' }, T0 + 1, () => {})(cart),
+      refusedWith('cart.idempotency_key_reused'),
+    );
+  });
+
+  it('a merge keeps the keys of both carts, newest last', () => {
+    const target = { ...userCart(), appliedKeys: [{ key: 'a', fingerprint: 'f', at: T0 + 2 }] };
+    const source = { ...userCart(), appliedKeys: [{ key: 'b', fingerprint: 'f', at: T0 + 1 }] };
+    assert.deepEqual(
+      mergeCarts(target, source, T0 + 3).appliedKeys.map((k) => k.key),
+      ['b', 'a'],
+    );
   });
 });

@@ -207,6 +207,64 @@ describe('merge at login', () => {
   });
 });
 
+describe('retrying an addition (Idempotency-Key)', () => {
+  const keyed = (headers: Headers, key: string) => ({ ...headers, 'idempotency-key': key });
+
+  it('a repeat adds nothing and says it replayed; concurrent repeats add once; another key adds again', async () => {
+    const [a] = f.stock(product());
+    const alice = await customer(f);
+    const first = await add(keyed(alice.headers, 'add-1'), a?.id as string, 2);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.headers['idempotent-replayed'], undefined);
+    const repeat = await add(keyed(alice.headers, 'add-1'), a?.id as string, 2);
+    assert.equal(repeat.statusCode, 200, repeat.body);
+    assert.equal(repeat.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(repeat.json(), first.json(), 'the cart as it is, unchanged');
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () => add(keyed(alice.headers, 'add-2'), a?.id as string, 1)),
+    );
+    assert.deepEqual(
+      burst.map((res) => res.statusCode),
+      Array(8).fill(200),
+    );
+    assert.equal(burst.filter((res) => res.headers['idempotent-replayed'] === 'true').length, 7);
+    assert.equal((await cartOf(alice.headers)).lines[0]?.quantity, 3);
+    // Without a key every POST adds, as before.
+    await add(alice.headers, a?.id as string, 1);
+    assert.equal((await cartOf(alice.headers)).lines[0]?.quantity, 4);
+  });
+
+  it('the key with another body is refused (422 problem), and the cart is left as it was', async () => {
+    const [a, b] = f.stock(product(), product());
+    const { headers } = await anonymousCart(f);
+    assert.equal((await add(keyed(headers, 'k'), a?.id as string, 1)).statusCode, 200);
+    const before = await cartOf(headers);
+    assertProblem(await add(keyed(headers, 'k'), a?.id as string, 5), 422, 'cart.idempotency_key_reused');
+    assertProblem(await add(keyed(headers, 'k'), b?.id as string, 1), 422, 'cart.idempotency_key_reused');
+    assert.deepEqual(await cartOf(headers), before);
+    const tooLong = await add(keyed(headers, 'x'.repeat(201)), a?.id as string, 1);
+    assertProblem(tooLong, 400, 'validation_failed');
+    assert.deepEqual(await cartOf(headers), before);
+  });
+
+  it('a key used on the anonymous cart still counts after it is merged at login', async () => {
+    const [a] = f.stock(product());
+    const anon = await anonymousCart(f);
+    const alice = await customer(f);
+    assert.equal((await add(keyed(anon.headers, 'before-login'), a?.id as string, 1)).statusCode, 200);
+    const merged = await f.app.inject({
+      method: 'POST',
+      url: '/carts/me/merge',
+      headers: alice.headers,
+      payload: { cartToken: anon.cartToken },
+    });
+    assert.equal(merged.statusCode, 200, merged.body);
+    const retried = await add(keyed(alice.headers, 'before-login'), a?.id as string, 1);
+    assert.equal(retried.headers['idempotent-replayed'], 'true');
+    assert.equal((await cartOf(alice.headers)).lines[0]?.quantity, 1);
+  });
+});
+
 describe('limits and bad input', () => {
   it('bad bodies and params → 400 problem, nothing stored changes', async () => {
     const [a] = f.stock(product());

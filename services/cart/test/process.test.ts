@@ -20,8 +20,8 @@ after(async () => {
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query('SELECT count(*)::int AS n FROM carts');
     assert.equal(rows[0].n, 0);
     const seed = await service.run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;

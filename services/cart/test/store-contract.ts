@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { oncePerKey } from '../src/domain/applied-keys.ts';
 import { type Cart, type CartLine, newCart } from '../src/domain/cart.ts';
 import { hashCartToken, newCartToken } from '../src/domain/cart-token.ts';
 import type { CartStore } from '../src/store/cart-store.ts';
@@ -61,6 +62,7 @@ export function storeContract(
         createdAt: T0,
         updatedAt: T0 + 3,
         activeAt: T0 + 2,
+        appliedKeys: [{ key: 'k-1', fingerprint: 'f-1', at: T0 + 1 }],
       };
       assert.deepEqual(await store.insert(cart), cart);
       assert.deepEqual(await store.findById(cart.id), cart);
@@ -94,6 +96,20 @@ export function storeContract(
       const after = await store.findById(cart.id);
       assert.equal(after?.lines[0]?.quantity, 26, 'no change was lost');
       assert.equal(after?.version, cart.version + 25);
+    });
+
+    it('an addition under an Idempotency-Key lands once, even sent 10 times at once', async () => {
+      const cart = await store.insert({ ...userCart(), lines: [line({ quantity: 1 })] });
+      const bump = (c: Cart): Cart => ({
+        ...c,
+        lines: c.lines.map((l) => ({ ...l, quantity: l.quantity + 1 })),
+      });
+      const keyed = oncePerKey(bump, { key: 'retry-1', fingerprint: 'f' }, T0 + 10, () => {});
+      await Promise.all(Array.from({ length: 10 }, () => store.update(cart.id, keyed)));
+      const after = await store.findById(cart.id);
+      assert.equal(after?.lines[0]?.quantity, 2, 'added once');
+      assert.equal(after?.version, cart.version + 1, 'the repeats wrote nothing');
+      assert.deepEqual(after?.appliedKeys, [{ key: 'retry-1', fingerprint: 'f', at: T0 + 10 }]);
     });
 
     it('a change that throws saves nothing; one that returns the cart unchanged writes nothing', async () => {

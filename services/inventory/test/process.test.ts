@@ -14,8 +14,8 @@ after(() => dbs?.drop());
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed (stock follows the catalog)', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query(`SELECT count(*)::int AS n FROM stock`);
     assert.equal(rows[0].n, 0);
     const seed = await service.run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;
@@ -32,7 +32,7 @@ describe('main.ts', () => {
   });
 
   it('serves availability when ready, verifies admin callers, exits 0 on SIGTERM', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     await dbs.db.pool.query(
       `INSERT INTO stock (sku, product_id, available) VALUES ('PROC-1', gen_random_uuid(), 0)`,
     );

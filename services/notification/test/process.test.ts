@@ -23,8 +23,8 @@ after(async () => {
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query(
       `SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('recipients', 'messages', 'inbox_items', 'order_owners')`,
     );

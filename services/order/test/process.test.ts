@@ -13,8 +13,8 @@ after(() => dbs?.drop());
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query(`SELECT count(*)::int AS n FROM orders`);
     assert.equal(rows[0].n, 0);
     assert.equal((await service.run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit).code, 2);
@@ -31,7 +31,7 @@ describe('main.ts', () => {
   });
 
   it('becomes ready, verifies callers, exits 0 on SIGTERM', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     const main = await service.start({
       ...dbs.env,
       LOG_LEVEL: 'warn',

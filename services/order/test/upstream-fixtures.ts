@@ -144,7 +144,7 @@ export interface ProviderProcess {
 export async function startProviderProcess(): Promise<ProviderProcess> {
   const db = await testDatabase();
   try {
-    await provider.migrate(db.url);
+    await provider.migrate({ DATABASE_URL: db.url });
     const running = await provider.start(
       {
         DATABASE_URL: db.url,

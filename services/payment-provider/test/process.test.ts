@@ -19,8 +19,8 @@ const KEYS = { PROVIDER_SECRET_KEY: SECRET, PROVIDER_PUBLISHABLE_KEY: PUBLISHABL
 
 describe('admin.ts', () => {
   it('migrate creates the ledger (and a second run changes nothing)', async () => {
-    await service.migrate(db.url);
-    await service.migrate(db.url);
+    await service.migrate({ DATABASE_URL: db.url });
+    await service.migrate({ DATABASE_URL: db.url });
     const { rows } = await db.pool.query(
       "SELECT string_agg(tablename, ',' ORDER BY tablename) AS t FROM pg_tables WHERE schemaname = 'public'",
     );

@@ -70,7 +70,7 @@ export async function startProviderProcess(): Promise<ProviderProcess> {
   const db = await testDatabase();
   let running: ServiceProcess | undefined;
   try {
-    await provider.migrate(db.url);
+    await provider.migrate({ DATABASE_URL: db.url });
     const child = await provider.start({
       DATABASE_URL: db.url,
       LOG_LEVEL: 'warn',

@@ -31,8 +31,8 @@ after(async () => {
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query(
       `SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('payments', 'payment_attempts', 'cancelled_orders')`,
     );
@@ -53,7 +53,7 @@ describe('main.ts', () => {
   });
 
   it('charges a requested payment at the processor, verifies admin callers, exits 0 on SIGTERM', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     const main = await service.start({
       ...dbs.env,
       LOG_LEVEL: 'info',

@@ -17,10 +17,10 @@ const count = async (table: string) =>
 
 describe('admin.ts', () => {
   it('migrate, then seed on first start only', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     assert.equal(await count('products'), 0);
 
-    const seeded = await run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;
+    const seeded = await run('admin.ts', ['seed'], dbs.env).exit;
     assert.equal(seeded.code, 0, seeded.stderr + seeded.stdout);
     const products = await count('products');
     const reviews = await count('reviews');
@@ -33,7 +33,7 @@ describe('admin.ts', () => {
     );
     assert.equal(announced.rows[0]?.n, products);
 
-    const again = await run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;
+    const again = await run('admin.ts', ['seed'], dbs.env).exit;
     assert.equal(again.code, 0, again.stderr);
     assert.equal(await count('products'), products, 'a second seed changes nothing');
     assert.equal(await count('reviews'), reviews);
@@ -56,7 +56,7 @@ describe('main.ts', () => {
   });
 
   it('serves the catalog when ready and exits 0 on SIGTERM', async () => {
-    const seeded = await run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;
+    const seeded = await run('admin.ts', ['seed'], dbs.env).exit;
     assert.equal(seeded.code, 0, seeded.stderr);
     const main = await service.start({ ...dbs.env, LOG_LEVEL: 'warn' });
     const base = main.url;

@@ -14,8 +14,8 @@ after(() => dbs?.drop());
 
 describe('admin.ts', () => {
   it('migrates, twice without harm; has no seed (shipments follow the orders)', async () => {
-    await service.migrate(dbs.db.url);
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
+    await service.migrate(dbs.env);
     const { rows } = await dbs.db.pool.query('SELECT count(*)::int AS n FROM shipments');
     assert.equal(rows[0].n, 0);
     const seed = await service.run('admin.ts', ['seed'], { DATABASE_URL: dbs.db.url }).exit;
@@ -37,7 +37,7 @@ describe('main.ts', () => {
   });
 
   it('serves tracking when ready, verifies admin callers, exits 0 on SIGTERM', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     const main = await service.start({ ...dbs.env, LOG_LEVEL: 'warn', CARRIER_STEP_SECONDS: '0.5' });
     try {
       const res = await fetch(`${main.url}/tracking/SN00000000000000`);

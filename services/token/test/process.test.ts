@@ -18,7 +18,7 @@ const SECRET = 'order-secret-0123456789';
 
 describe('token as a process', () => {
   it('admin.ts migrate, then purge', async () => {
-    await service.migrate(dbs.db.url);
+    await service.migrate(dbs.env);
     const purged = await run('admin.ts', ['purge'], { DATABASE_URL: dbs.db.url }).exit;
     assert.equal(purged.code, 0, purged.stderr + purged.stdout);
   });

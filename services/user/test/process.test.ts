@@ -14,18 +14,23 @@ const run = (script: string, args: string[], env: Record<string, string>) =>
   service.run(script, args, env).exit;
 
 let db: TestDatabase;
+let bus: TestDatabase;
 before(async () => {
   db = await testDatabase();
+  bus = await testDatabase();
 });
 after(async () => {
   await db?.drop();
+  await bus?.drop();
 });
 
 describe('admin.ts', () => {
   it('migrate creates the tables, and a second run changes nothing', async () => {
-    const first = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url });
+    // Migrate also declares user's consumer groups on the bus.
+    const env = { DATABASE_URL: db.url, BUS_DATABASE_URL: bus.url };
+    const first = await run('admin.ts', ['migrate'], env);
     assert.equal(first.code, 0, first.stderr + first.stdout);
-    const again = await run('admin.ts', ['migrate'], { DATABASE_URL: db.url });
+    const again = await run('admin.ts', ['migrate'], env);
     assert.equal(again.code, 0, again.stderr);
     const { rows } = await db.pool.query(
       "SELECT to_regclass('users') AS users, to_regclass('outbox') AS outbox",

@@ -3,7 +3,8 @@ export type CartRule =
   | 'cart.too_many_lines'
   | 'cart.quantity_limit'
   | 'cart.currency_mismatch'
-  | 'cart.line_not_found';
+  | 'cart.line_not_found'
+  | 'cart.idempotency_key_reused';
 
 export class CartRuleError extends Error {
   readonly rule: CartRule;

@@ -1,5 +1,6 @@
 // A cart and its lines as the business sees them; pure data, no storage or HTTP. Times are
 // milliseconds since the epoch so both stores (Postgres rows, Redis JSON) keep them exactly.
+import type { AppliedKey } from './applied-keys.ts';
 
 export interface Money {
   amountMinor: number;
@@ -34,6 +35,8 @@ export interface Cart {
   updatedAt: number;
   /** The customer's last change: idle expiry counts from here, so re-pricing never keeps a cart alive. */
   activeAt: number;
+  /** Idempotency-Keys of recent additions (applied-keys.ts), oldest first. */
+  appliedKeys: AppliedKey[];
 }
 
 export function newCart(
@@ -48,6 +51,7 @@ export function newCart(
     createdAt: fields.now,
     updatedAt: fields.now,
     activeAt: fields.now,
+    appliedKeys: [],
   };
 }
 

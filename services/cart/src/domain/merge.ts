@@ -2,6 +2,7 @@
 // quantity (capped at the line maximum, so merging never fails on quantity alone) and the
 // price that is most recent in the catalog. More lines than a cart may hold refuses the merge
 // whole: dropping lines silently would lose what the customer chose.
+import { mergedKeys } from './applied-keys.ts';
 import { type Cart, type CartLine, findLine } from './cart.ts';
 import { touched } from './cart-changes.ts';
 import { CartRuleError } from './cart-rule-error.ts';
@@ -34,5 +35,5 @@ export function mergeCarts(target: Cart, source: Cart, now: number): Cart {
       `The carts are priced in ${[...currencies].join(' and ')}`,
     );
   }
-  return touched({ ...target, lines }, now);
+  return touched({ ...target, lines, appliedKeys: mergedKeys(target, source) }, now);
 }

@@ -1,11 +1,12 @@
 // The customer's cart: /carts (a new anonymous cart) and /carts/me (the caller's cart: a user's,
 // or the anonymous one its X-Cart-Token opens). Every answer is private (Cache-Control: no-store).
 import { randomUUID } from 'node:crypto';
-import { type App, requireUser } from '@shopnow/chassis';
+import { type App, requestFingerprint, requireUser } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { type CartOwner, changeCart, currentCart } from '../carts/current-cart.ts';
 import type { CartContext } from '../context.ts';
-import { newCart } from '../domain/cart.ts';
+import { oncePerKey } from '../domain/applied-keys.ts';
+import { type Cart as CartState, newCart } from '../domain/cart.ts';
 import { addLine, clearLines, removeLine, setQuantity } from '../domain/cart-changes.ts';
 import { hashCartToken, newCartToken } from '../domain/cart-token.ts';
 import { isIdle } from '../domain/expiry.ts';
@@ -14,6 +15,7 @@ import { asProblem, cartNotFound, forUsersOnly, productUnavailable } from '../er
 import { ownerOf } from './owner.ts';
 import {
   AddLineBody,
+  AddLineHeaders,
   Cart,
   CartHeaders,
   CreatedCart,
@@ -74,7 +76,7 @@ export function registerCartRoutes(app: App, ctx: CartContext): void {
       schema: {
         summary: 'Add units of a product (priced by the catalog now); adds to an existing line',
         tags: TAGS,
-        headers: CartHeaders,
+        headers: AddLineHeaders,
         querystring: NoQuery,
         body: AddLineBody,
         response: { 200: Cart },
@@ -85,7 +87,18 @@ export function registerCartRoutes(app: App, ctx: CartContext): void {
       const { productId, quantity } = request.body;
       const product = await ctx.products.find(productId);
       if (product === undefined) throw productUnavailable(productId);
-      const cart = await changeCart(ctx, owner, (cart) => addLine(cart, product, quantity, ctx.now()));
+      const now = ctx.now();
+      const add = (cart: CartState) => addLine(cart, product, quantity, now);
+      const key = request.headers['idempotency-key'];
+      let replayed = false;
+      const change =
+        key === undefined
+          ? add
+          : oncePerKey(add, { key, fingerprint: requestFingerprint(request.body) }, now, () => {
+              replayed = true;
+            });
+      const cart = await changeCart(ctx, owner, change);
+      if (replayed) reply.header('idempotent-replayed', 'true');
       return view(cart);
     },
   );

@@ -23,6 +23,17 @@ export const ProductParams = Type.Object({ productId: Uuid }, strict);
 export const CartHeaders = Type.Object({
   'x-cart-token': Type.Optional(CartToken),
 });
+export const AddLineHeaders = Type.Object({
+  'x-cart-token': Type.Optional(CartToken),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Makes a retry safe: a repeat within 24 h adds nothing and answers the cart as it is (Idempotent-Replayed: true); the key with another body is refused (422)',
+    }),
+  ),
+});
 
 export const AddLineBody = Type.Object({ productId: Uuid, quantity: Quantity }, strict);
 export const SetQuantityBody = Type.Object({ quantity: Quantity }, strict);

@@ -2,6 +2,7 @@
 // locks the cart row first (SELECT … FOR UPDATE), so concurrent changes apply one after another.
 import { withTransaction } from '@shopnow/chassis';
 import type pg from 'pg';
+import type { AppliedKey } from '../domain/applied-keys.ts';
 import type { Cart, CartLine } from '../domain/cart.ts';
 import { MAX_CART_LINES } from '../domain/limits.ts';
 import { assertStorable, type CartChange, type CartStore } from './cart-store.ts';
@@ -10,7 +11,7 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 // One round trip per cart: the row and its lines as JSON, in the order they were added.
 const SELECT_CART = `
-  SELECT c.id, c.user_id, c.token_hash, c.version, c.created_at, c.updated_at, c.active_at,
+  SELECT c.id, c.user_id, c.token_hash, c.version, c.created_at, c.updated_at, c.active_at, c.applied_keys,
     coalesce((SELECT json_agg(json_build_object(
         'productId', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity,
         'unitPriceMinor', l.unit_price_minor, 'currency', l.currency,
@@ -27,6 +28,7 @@ interface CartRow {
   created_at: string;
   updated_at: string;
   active_at: string;
+  applied_keys: AppliedKey[];
   lines: Array<{
     productId: string;
     sku: string;
@@ -50,6 +52,7 @@ function toCart(row: CartRow): Cart {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     activeAt: Number(row.active_at),
+    appliedKeys: row.applied_keys,
     lines: row.lines.map(
       (line): CartLine => ({
         productId: line.productId,
@@ -97,9 +100,18 @@ export class PostgresCartStore implements CartStore {
     assertStorable(cart, MAX_CART_LINES);
     return withTransaction(this.#db, async (tx) => {
       const { rowCount } = await tx.query(
-        `INSERT INTO carts (id, user_id, token_hash, version, created_at, updated_at, active_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [cart.id, cart.userId, cart.tokenHash, cart.version, cart.createdAt, cart.updatedAt, cart.activeAt],
+        `INSERT INTO carts (id, user_id, token_hash, version, created_at, updated_at, active_at, applied_keys)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        [
+          cart.id,
+          cart.userId,
+          cart.tokenHash,
+          cart.version,
+          cart.createdAt,
+          cart.updatedAt,
+          cart.activeAt,
+          JSON.stringify(cart.appliedKeys),
+        ],
       );
       if (rowCount === 0) {
         const existing =
@@ -196,12 +208,11 @@ export class PostgresCartStore implements CartStore {
 async function save(tx: pg.PoolClient, cart: Cart, previousVersion: number): Promise<Cart> {
   assertStorable(cart, MAX_CART_LINES);
   const saved = { ...cart, version: previousVersion + 1 };
-  await tx.query('UPDATE carts SET version = $2, updated_at = $3, active_at = $4 WHERE id = $1', [
-    saved.id,
-    saved.version,
-    saved.updatedAt,
-    saved.activeAt,
-  ]);
+  await tx.query(
+    'UPDATE carts SET version = $2, updated_at = $3, active_at = $4, applied_keys = $5 WHERE id = $1',
+    // Serialised by hand: pg would send a JavaScript array as a Postgres array, not JSON.
+    [saved.id, saved.version, saved.updatedAt, saved.activeAt, JSON.stringify(saved.appliedKeys)],
+  );
   // At most 100 small rows: rewriting them is simpler than diffing and as fast.
   await tx.query('DELETE FROM cart_lines WHERE cart_id = $1', [saved.id]);
   await insertLines(tx, saved);

@@ -195,7 +195,9 @@ export class RedisCartStore implements CartStore {
   async #load(id: string): Promise<Cart | undefined> {
     const [version, json] = await reachable(() => this.#client.hmget(this.#cart(id), 'v', 'cart'));
     if (version == null || json == null) return undefined;
-    return { ...(JSON.parse(json) as Cart), version: Number(version) };
+    const cart = JSON.parse(json) as Cart;
+    // A cart saved before keys were kept has none.
+    return { ...cart, appliedKeys: cart.appliedKeys ?? [], version: Number(version) };
   }
 
   async #byOwner(ownerKey: string): Promise<Cart | undefined> {
