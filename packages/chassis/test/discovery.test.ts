@@ -89,6 +89,23 @@ describe('registry discovery', () => {
     }
   });
 
+  test('a fresh lookup asks the registry now, shared by concurrent callers, and caches its answer', async () => {
+    seed('search', ['http://127.0.0.1:4130']);
+    const discovery = new RegistryDiscovery({ registryUrl: registry.url, cacheMs: 60_000 });
+    assert.deepEqual(await discovery.resolve('search'), ['http://127.0.0.1:4130']);
+    seed('search', ['http://127.0.0.1:4130', 'http://127.0.0.1:4131']);
+    assert.deepEqual(await discovery.resolve('search'), ['http://127.0.0.1:4130'], 'cached');
+    registry.log.length = 0;
+    const fresh = await Promise.all([
+      discovery.resolve('search', { fresh: true }),
+      discovery.resolve('search', { fresh: true }),
+    ]);
+    assert.deepEqual(fresh[0], ['http://127.0.0.1:4130', 'http://127.0.0.1:4131']);
+    assert.deepEqual(fresh[1], fresh[0]);
+    assert.deepEqual(registry.log, ['GET /registry/services/search'], 'one request for both');
+    assert.deepEqual(await discovery.resolve('search'), fresh[0], 'the cache holds the fresh answer');
+  });
+
   test('a service with no instances resolves to an empty list', async () => {
     const discovery = new RegistryDiscovery({ registryUrl: registry.url });
     assert.deepEqual(await discovery.resolve('nobody'), []);

@@ -1,5 +1,6 @@
 export interface CachedLookup {
-  get(name: string): Promise<string[]>;
+  /** A recent answer, or a new one; with `fresh`, always a new one (still shared with concurrent calls). */
+  get(name: string, fresh?: boolean): Promise<string[]>;
   clear(): void;
 }
 
@@ -43,9 +44,9 @@ export function cachedLookup(fetch: (name: string) => Promise<string[]>, ttlMs: 
   }
 
   return {
-    get(name) {
+    get(name, fresh = false) {
       const entry = entries.get(name);
-      if (entry && Date.now() - entry.fetchedAt < ttlMs) return Promise.resolve(entry.urls);
+      if (!fresh && entry && Date.now() - entry.fetchedAt < ttlMs) return Promise.resolve(entry.urls);
       return refresh(name);
     },
     clear() {

@@ -1,8 +1,16 @@
 /** Finds the base URLs (`http://host:port`) of a service's instances by its name. */
 export interface Discovery {
   /** The instances known now; an empty list when the service has none. */
-  resolve(service: string): Promise<string[]>;
+  resolve(service: string, options?: ResolveOptions): Promise<string[]>;
   close(): void;
+}
+
+export interface ResolveOptions {
+  /**
+   * Ask the source now rather than reuse a recent answer: for a caller that keeps its own list and
+   * refreshes it on a timer (the gateway), so a new instance shows within one of its refreshes.
+   */
+  fresh?: boolean;
 }
 
 /** The discovery part of the chassis config (see baseConfigSpec). */

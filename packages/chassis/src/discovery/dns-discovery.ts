@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import { cachedLookup } from './cached-lookup.ts';
-import type { Discovery } from './discovery.ts';
+import type { Discovery, ResolveOptions } from './discovery.ts';
 
 export interface DnsDiscoveryOptions {
   /** Host = `<service>.<suffix>` (e.g. `shop.svc.cluster.local`), or just `<service>` when empty. */
@@ -31,8 +31,8 @@ export class DnsDiscovery implements Discovery {
     this.#cache = cachedLookup((service) => this.#lookup(service), options.cacheMs ?? 5_000);
   }
 
-  resolve(service: string): Promise<string[]> {
-    return this.#cache.get(service);
+  resolve(service: string, options?: ResolveOptions): Promise<string[]> {
+    return this.#cache.get(service, options?.fresh);
   }
 
   async #lookup(service: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 export { createDiscovery } from './create-discovery.ts';
-export type { Discovery, DiscoveryConfig } from './discovery.ts';
+export type { Discovery, DiscoveryConfig, ResolveOptions } from './discovery.ts';
 export { DnsDiscovery, type DnsDiscoveryOptions } from './dns-discovery.ts';
 export { type RegisterInstanceOptions, type Registration, registerInstance } from './register-instance.ts';
 export { RegistryDiscovery, type RegistryDiscoveryOptions } from './registry-discovery.ts';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { cachedLookup } from './cached-lookup.ts';
-import type { Discovery } from './discovery.ts';
+import type { Discovery, ResolveOptions } from './discovery.ts';
 
 export interface RegistryDiscoveryOptions {
   registryUrl: string;
@@ -25,8 +25,8 @@ export class RegistryDiscovery implements Discovery {
     this.#cache = cachedLookup((service) => this.#fetch(service), options.cacheMs ?? 2_000);
   }
 
-  resolve(service: string): Promise<string[]> {
-    return this.#cache.get(service);
+  resolve(service: string, options?: ResolveOptions): Promise<string[]> {
+    return this.#cache.get(service, options?.fresh);
   }
 
   async #fetch(service: string): Promise<string[]> {

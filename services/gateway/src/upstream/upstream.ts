@@ -281,7 +281,9 @@ export class Upstream {
   /** Asks discovery again (the background refresh); failures keep the last list. */
   async refresh(): Promise<void> {
     try {
-      const urls = await this.#discovery.resolve(this.settings.service);
+      // Fresh: this list is the gateway's own cache, refreshed every second; a cached answer on
+      // top of it would delay a new replica by the discovery cache's lifetime as well.
+      const urls = await this.#discovery.resolve(this.settings.service, { fresh: true });
       if (this.#discoveryFailing) this.#logger.info({ upstream: this.name }, 'discovery answers again');
       this.#discoveryFailing = false;
       this.setInstances(urls);
