@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Child, residentMemoryMb } from './child.ts';
 import { median } from './compare.ts';
-import { cpuBetween, sampleCpu } from './gateway/cpu.ts';
+import { cpuBetween, sampleCpu, sampleMainThread, scheduleBetween } from './gateway/cpu.ts';
 import { nginxAvailable, proxyConfig, startNginx, upstreamConfig, type Workers } from './gateway/nginx.ts';
 import { type OpenLoopResult, openLoop } from './gateway/open-loop.ts';
 import {
@@ -51,6 +51,8 @@ export interface GatewayBenchOptions {
 }
 
 type SideName = 'direct' | 'nginx' | 'gateway' | 'bare-node' | 'nginx-auto';
+
+type MainThreadSchedule = NonNullable<ReturnType<typeof scheduleBetween>>;
 
 export interface SideRun extends WrkResult {
   /** CPU of the side's server process(es), % of one core; the upstream's; the whole machine's, % of all cores. */
@@ -106,6 +108,11 @@ export interface GatewayBenchResult {
     rate: number;
     gateway: OpenLoopResult[];
     direct: OpenLoopResult[];
+    /**
+     * The gateway's main thread in each of its rounds (Linux schedstat): time on a core, and time
+     * runnable but waiting for one, which the requests in hand wait out too.
+     */
+    gatewayMainThread: MainThreadSchedule[];
     /** Means over the rounds. */
     gatewayP99Ms: number;
     directP99Ms: number;
@@ -246,12 +253,18 @@ export async function gatewayBench(opts: GatewayBenchOptions): Promise<GatewayBe
       for (const target of latencyTargets)
         await openLoop(target.url, { ...loop, durationSec: latencyWarmupSec });
     }
-    const latency = { gateway: [] as OpenLoopResult[], direct: [] as OpenLoopResult[] };
+    const latency = {
+      gateway: [] as OpenLoopResult[],
+      direct: [] as OpenLoopResult[],
+      gatewayMainThread: [] as MainThreadSchedule[],
+    };
     for (let i = 0; i < 2; i++) {
       const order = i % 2 === 0 ? latencyTargets : [...latencyTargets].reverse();
       for (const target of order) {
         log(`latency round ${i + 1}/2: ${target.name}, ${rate} rps for ${opts.latencySec}s`);
+        const schedBefore = sampleMainThread(pid(target.child));
         const measured = await openLoop(target.url, { ...loop, durationSec: opts.latencySec });
+        const schedule = scheduleBetween(schedBefore, sampleMainThread(pid(target.child)));
         if (measured.non2xx > 0 || measured.errors > 0) {
           throw new Error(
             `${target.url}: ${measured.non2xx} non-2xx answers and ${measured.errors} errors at ${rate} rps`,
@@ -260,6 +273,12 @@ export async function gatewayBench(opts: GatewayBenchOptions): Promise<GatewayBe
         log(
           `  ${target.name}: p50 ${measured.latencyMs.p50} ms, p99 ${measured.latencyMs.p99} ms, max ${measured.latencyMs.max} ms (${measured.achievedRps} rps done)`,
         );
+        if (target.name === 'gateway' && schedule !== undefined) {
+          log(
+            `  gateway main thread: ${schedule.runMs} ms on a core, ${schedule.waitMs} ms runnable but waiting for one (${schedule.waitPercent}% of the round)`,
+          );
+          latency.gatewayMainThread.push(schedule);
+        }
         latency[target.name as 'gateway' | 'direct'].push(measured);
       }
     }

@@ -67,6 +67,11 @@ test('gateway measures nginx, the gateway, a bare Node proxy and the direct call
   assert.equal(result.latency.rate, Math.round((gateway?.rps ?? 0) / 2));
   assert.equal(result.latency.gateway.length, 2);
   assert.equal(result.latency.direct.length, 2);
+  // The gateway's main thread in each of its rounds: it ran, and waiting for a core is a share of the round.
+  assert.equal(result.latency.gatewayMainThread.length, 2);
+  for (const thread of result.latency.gatewayMainThread) {
+    assert.ok(thread.runMs > 0 && thread.waitMs >= 0 && thread.waitPercent >= 0 && thread.waitPercent < 100);
+  }
   for (const run of [...result.latency.gateway, ...result.latency.direct]) {
     assert.equal(run.requests, result.latency.rate);
     assert.equal(run.non2xx + run.errors, 0);

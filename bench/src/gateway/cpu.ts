@@ -87,3 +87,37 @@ function safeReaddir(dir: string): string[] {
     return [];
   }
 }
+
+/** What the scheduler did with one thread (Linux /proc/<pid>/task/<tid>/schedstat), nanoseconds. */
+export interface ThreadSchedule {
+  at: number;
+  /** On a core. */
+  runNs: number;
+  /** Runnable but waiting for a core: each millisecond of it delays the requests in hand. */
+  waitNs: number;
+}
+
+/** The main thread of `pid`; undefined when the kernel does not expose schedstat. */
+export function sampleMainThread(pid: number): ThreadSchedule | undefined {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return { at: performance.now(), runNs: Number(run), waitNs: Number(wait) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Between two samples: milliseconds on a core and waiting for one, and the wait as % of the time. */
+export function scheduleBetween(
+  start: ThreadSchedule | undefined,
+  end: ThreadSchedule | undefined,
+): { runMs: number; waitMs: number; waitPercent: number } | undefined {
+  if (start === undefined || end === undefined) return undefined;
+  const wallMs = end.at - start.at;
+  const waitMs = (end.waitNs - start.waitNs) / 1e6;
+  return {
+    runMs: Math.round((end.runNs - start.runNs) / 1e6),
+    waitMs: Math.round(waitMs),
+    waitPercent: wallMs > 0 ? Math.round((waitMs / wallMs) * 1000) / 10 : 0,
+  };
+}
