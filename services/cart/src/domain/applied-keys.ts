@@ -32,22 +32,33 @@ export function oncePerKey(
   onRepeat: () => void,
 ): (cart: Cart) => Cart {
   return (cart) => {
-    const live = cart.appliedKeys.filter((applied) => applied.at > now - KEY_RETENTION_MS);
-    const previous = live.find((applied) => applied.key === request.key);
-    if (previous !== undefined) {
-      if (previous.fingerprint !== request.fingerprint) {
-        throw new CartRuleError(
-          'cart.idempotency_key_reused',
-          'This Idempotency-Key was already used with a different request',
-        );
-      }
+    if (isRepeat(cart, request, now)) {
       onRepeat();
       return cart;
     }
+    const live = cart.appliedKeys.filter((applied) => applied.at > now - KEY_RETENTION_MS);
     const changed = change(cart);
     const remembered = [...live, { key: request.key, fingerprint: request.fingerprint, at: now }];
     return { ...changed, appliedKeys: remembered.slice(-MAX_APPLIED_KEYS) };
   };
+}
+
+/**
+ * Whether the cart already took this request (its key, within the retention); the key used with
+ * another request throws `cart.idempotency_key_reused`.
+ */
+export function isRepeat(cart: Cart, request: KeyedRequest, now: number): boolean {
+  const previous = cart.appliedKeys.find(
+    (applied) => applied.key === request.key && applied.at > now - KEY_RETENTION_MS,
+  );
+  if (previous === undefined) return false;
+  if (previous.fingerprint !== request.fingerprint) {
+    throw new CartRuleError(
+      'cart.idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request',
+    );
+  }
+  return true;
 }
 
 /** A merge keeps both carts' keys, so a retry after signing in still finds its key. */

@@ -5,7 +5,7 @@ import { type App, requestFingerprint, requireUser } from '@shopnow/chassis';
 import type { FastifyReply } from 'fastify';
 import { type CartOwner, changeCart, currentCart } from '../carts/current-cart.ts';
 import type { CartContext } from '../context.ts';
-import { oncePerKey } from '../domain/applied-keys.ts';
+import { isRepeat, type KeyedRequest, oncePerKey } from '../domain/applied-keys.ts';
 import { type Cart as CartState, newCart } from '../domain/cart.ts';
 import { addLine, clearLines, removeLine, setQuantity } from '../domain/cart-changes.ts';
 import { hashCartToken, newCartToken } from '../domain/cart-token.ts';
@@ -85,16 +85,27 @@ export function registerCartRoutes(app: App, ctx: CartContext): void {
     async (request, reply) => {
       const owner = ownerOf(request, reply as FastifyReply);
       const { productId, quantity } = request.body;
+      const now = ctx.now();
+      const key = request.headers['idempotency-key'];
+      const keyed = key === undefined ? undefined : { key, fingerprint: requestFingerprint(request.body) };
+      if (keyed !== undefined) {
+        // A repeat is answered before the catalog is asked: a product gone off sale since the
+        // first request must not turn its retry into a refusal.
+        const current = await currentCart(ctx, owner);
+        if (isRepeatOf(current, keyed, now)) {
+          reply.header('idempotent-replayed', 'true');
+          return view(current);
+        }
+      }
       const product = await ctx.products.find(productId);
       if (product === undefined) throw productUnavailable(productId);
-      const now = ctx.now();
       const add = (cart: CartState) => addLine(cart, product, quantity, now);
-      const key = request.headers['idempotency-key'];
       let replayed = false;
+      // Checked again inside the atomic change: a concurrent repeat may have landed meanwhile.
       const change =
-        key === undefined
+        keyed === undefined
           ? add
-          : oncePerKey(add, { key, fingerprint: requestFingerprint(request.body) }, now, () => {
+          : oncePerKey(add, keyed, now, () => {
               replayed = true;
             });
       const cart = await changeCart(ctx, owner, change);
@@ -187,6 +198,15 @@ async function mergeInto(ctx: CartContext, owner: CartOwner, cartToken: string) 
     const merged = await ctx.store.merge(target.id, source.id, (t, s) => mergeCarts(t, s, ctx.now()));
     if (merged === undefined) throw cartNotFound(); // merged (or deleted) by a concurrent request
     return merged;
+  } catch (err) {
+    throw asProblem(err);
+  }
+}
+
+/** isRepeat, its refusal (the key with another request) as the client's problem. */
+function isRepeatOf(cart: CartState, keyed: KeyedRequest, now: number): boolean {
+  try {
+    return isRepeat(cart, keyed, now);
   } catch (err) {
     throw asProblem(err);
   }
