@@ -247,6 +247,23 @@ describe('retrying an addition (Idempotency-Key)', () => {
     assert.deepEqual(await cartOf(headers), before);
   });
 
+  it('a repeat is answered from the cart, even after the product went off sale', async () => {
+    const [a] = f.stock(product());
+    const alice = await customer(f);
+    const first = await add(keyed(alice.headers, 'before-off-sale'), a?.id as string, 1);
+    assert.equal(first.statusCode, 200, first.body);
+    f.stock({ ...(a as NonNullable<typeof a>), active: false });
+    const retried = await add(keyed(alice.headers, 'before-off-sale'), a?.id as string, 1);
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.equal(retried.headers['idempotent-replayed'], 'true');
+    assert.deepEqual(retried.json(), first.json());
+    assertProblem(
+      await add(keyed(alice.headers, 'before-off-sale'), a?.id as string, 2),
+      422,
+      'cart.idempotency_key_reused',
+    );
+  });
+
   it('a key used on the anonymous cart still counts after it is merged at login', async () => {
     const [a] = f.stock(product());
     const anon = await anonymousCart(f);
