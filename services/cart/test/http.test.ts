@@ -46,6 +46,8 @@ const cartOf = async (headers: Headers) => {
 };
 const add = (headers: Headers, productId: string, quantity: unknown = 1) =>
   f.app.inject({ method: 'POST', url: '/carts/me/lines', headers, payload: { productId, quantity } });
+const merge = (headers: Headers, cartToken: string) =>
+  f.app.inject({ method: 'POST', url: '/carts/me/merge', headers, payload: { cartToken } });
 
 describe('anonymous carts', () => {
   it('POST /carts gives a cart and a token; the token opens it; lines are priced by the catalog', async () => {
@@ -154,12 +156,7 @@ describe('merge at login', () => {
     const anon = await anonymousCart(f);
     await add(anon.headers, shared?.id as string, 2);
     await add(anon.headers, only?.id as string, 4);
-    const res = await f.app.inject({
-      method: 'POST',
-      url: '/carts/me/merge',
-      headers: alice.headers,
-      payload: { cartToken: anon.cartToken },
-    });
+    const res = await merge(alice.headers, anon.cartToken);
     assert.equal(res.statusCode, 200, res.body);
     const merged = res.json() as CartBody;
     assert.deepEqual(
@@ -171,37 +168,19 @@ describe('merge at login', () => {
     );
     assert.deepEqual(await cartOf(alice.headers), merged);
     assertProblem(await getCart(anon.headers), 404, 'cart.not_found');
-    const again = await f.app.inject({
-      method: 'POST',
-      url: '/carts/me/merge',
-      headers: alice.headers,
-      payload: { cartToken: anon.cartToken },
-    });
+    const again = await merge(alice.headers, anon.cartToken);
     assertProblem(again, 404, 'cart.not_found');
   });
 
   it('needs a user; refuses a merge past 100 lines with both carts unchanged', async () => {
     const anon = await anonymousCart(f);
-    assertProblem(
-      await f.app.inject({
-        method: 'POST',
-        url: '/carts/me/merge',
-        headers: anon.headers,
-        payload: { cartToken: anon.cartToken },
-      }),
-      401,
-    );
+    assertProblem(await merge(anon.headers, anon.cartToken), 401);
     const alice = await customer(f);
     const items = f.stock(...Array.from({ length: 120 }, () => product()));
     for (const item of items.slice(0, 60)) assert.equal((await add(alice.headers, item.id)).statusCode, 200);
     for (const item of items.slice(60)) assert.equal((await add(anon.headers, item.id)).statusCode, 200);
     const before = [await cartOf(alice.headers), await cartOf(anon.headers)];
-    const res = await f.app.inject({
-      method: 'POST',
-      url: '/carts/me/merge',
-      headers: alice.headers,
-      payload: { cartToken: anon.cartToken },
-    });
+    const res = await merge(alice.headers, anon.cartToken);
     assertProblem(res, 422, 'cart.too_many_lines');
     assert.deepEqual([await cartOf(alice.headers), await cartOf(anon.headers)], before);
   });
@@ -269,12 +248,7 @@ describe('retrying an addition (Idempotency-Key)', () => {
     const anon = await anonymousCart(f);
     const alice = await customer(f);
     assert.equal((await add(keyed(anon.headers, 'before-login'), a?.id as string, 1)).statusCode, 200);
-    const merged = await f.app.inject({
-      method: 'POST',
-      url: '/carts/me/merge',
-      headers: alice.headers,
-      payload: { cartToken: anon.cartToken },
-    });
+    const merged = await merge(alice.headers, anon.cartToken);
     assert.equal(merged.statusCode, 200, merged.body);
     const retried = await add(keyed(alice.headers, 'before-login'), a?.id as string, 1);
     assert.equal(retried.headers['idempotent-replayed'], 'true');
