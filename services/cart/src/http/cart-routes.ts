@@ -88,20 +88,21 @@ export function registerCartRoutes(app: App, ctx: CartContext): void {
       const now = ctx.now();
       const key = request.headers['idempotency-key'];
       const keyed = key === undefined ? undefined : { key, fingerprint: requestFingerprint(request.body) };
-      if (keyed !== undefined) {
-        // A repeat is answered before the catalog is asked: a product gone off sale since the
-        // first request must not turn its retry into a refusal.
-        const current = await currentCart(ctx, owner);
-        if (isRepeatOf(current, keyed, now)) {
-          reply.header('idempotent-replayed', 'true');
-          return view(current);
-        }
-      }
       const product = await ctx.products.find(productId);
-      if (product === undefined) throw productUnavailable(productId);
+      if (product === undefined) {
+        // A product gone off sale since the first request must not turn its retry into a refusal.
+        if (keyed !== undefined) {
+          const current = await currentCart(ctx, owner);
+          if (isRepeatOf(current, keyed, now)) {
+            reply.header('idempotent-replayed', 'true');
+            return view(current);
+          }
+        }
+        throw productUnavailable(productId);
+      }
       const add = (cart: CartState) => addLine(cart, product, quantity, now);
       let replayed = false;
-      // Checked again inside the atomic change: a concurrent repeat may have landed meanwhile.
+      // The key is checked inside the atomic change, so concurrent repeats add once.
       const change =
         keyed === undefined
           ? add
