@@ -57,15 +57,15 @@ function serviceClients(secrets: Secrets): Record<string, string> {
   return Object.fromEntries(Object.entries(secrets.services).map(([name, s]) => [name, s.clientSecret]));
 }
 
+/** Runs one of the service's admin commands with the service's own config (e.g. the demo seed). */
+export type AdminRunner = (args: string[], label: string) => Promise<void>;
+
 /**
  * One service, in order: its database and role → `admin.ts migrate` → `admin.ts
  * seed` (same code and config as the service, event transport included) → every
  * other service's setup done too → its replicas, each waited for until
  * /health/ready answers and it has registered.
  */
-/** Runs one of the service's admin commands with the service's own config (e.g. the demo seed). */
-export type AdminRunner = (args: string[], label: string) => Promise<void>;
-
 export async function bringUpService(
   ctx: ServiceStartContext,
   service: ServiceDefinition,
