@@ -3,9 +3,10 @@
 // with hostile values escaped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatMoney } from '@shopnow/contracts';
 import { planDelivery } from '../src/domain/delivery-plan.ts';
 import { escapeHtml, html } from '../src/domain/escape.ts';
-import { formatMoney, orderNumber } from '../src/domain/format.ts';
+import { orderNumber } from '../src/domain/format.ts';
 import { formattingLocale, templateLanguage } from '../src/domain/locale.ts';
 import { dedupeKey, KINDS, type Kind } from '../src/domain/message-kinds.ts';
 import { classifySmtpFailure, retryDelayMs } from '../src/domain/retry.ts';

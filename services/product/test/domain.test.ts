@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeCursor, encodeCursor } from '../src/domain/cursor.ts';
-import { formatMoney, isCurrency, isPriceMinor, priceProblems } from '../src/domain/money.ts';
+import { isCurrency, isPriceMinor, priceProblems } from '../src/domain/money.ts';
 import { decodeProductCursor, encodeProductCursor } from '../src/domain/product-sort.ts';
 import { isRating, summariseRatings } from '../src/domain/rating.ts';
 import { decodeReviewCursor, encodeReviewCursor } from '../src/domain/review-cursor.ts';
@@ -38,11 +38,6 @@ describe('money', () => {
       ['amountMinor', 'currency'],
     );
     assert.deepEqual(priceProblems({ amountMinor: 100, currency: 'EUR' }), []);
-  });
-
-  it('formats by the currency’s own minor-unit digits', () => {
-    assert.equal(formatMoney({ amountMinor: 12999, currency: 'USD' }), '$129.99');
-    assert.equal(formatMoney({ amountMinor: 500, currency: 'JPY' }), '¥500');
   });
 });
 

@@ -2,6 +2,7 @@
 // fields at every depth, and present values differently — money as decimal strings, times as
 // ISO-8601 — so a versioned route (`/api/v2/...`) can change the representation while the
 // services keep theirs.
+import { currencyDigits } from '@shopnow/contracts';
 import type { BodyOps } from '../routes/route-table-schema.ts';
 
 type Json = unknown;
@@ -56,20 +57,6 @@ function moneyToDecimal(value: MoneyMinor): Record<string, unknown> {
     else if (key !== 'amount') out[key] = value[key];
   }
   return out;
-}
-
-const digitsByCurrency = new Map<string, number>();
-
-/** The currency's minor-unit digits per ICU (JPY 0, EUR 2, BHD 3). */
-export function currencyDigits(currency: string): number {
-  let digits = digitsByCurrency.get(currency);
-  if (digits === undefined) {
-    digits =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-    digitsByCurrency.set(currency, digits);
-  }
-  return digits;
 }
 
 /**

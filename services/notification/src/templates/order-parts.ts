@@ -1,8 +1,8 @@
 // Pieces of the order messages: the lines with totals, and the address, in HTML and text, with
 // labels per language.
 import type { OrderLine, ShippingAddress } from '@shopnow/contracts';
+import { formatMoney, type Money } from '@shopnow/contracts';
 import { html, type SafeHtml } from '../domain/escape.ts';
-import { formatMoney, type Money } from '../domain/format.ts';
 
 export interface Totals {
   subtotal: Money;

@@ -7,8 +7,9 @@ import type {
   OrderPlacedV1,
   PaymentRefundedV1,
 } from '@shopnow/contracts';
+import { formatMoney } from '@shopnow/contracts';
 import { html } from '../domain/escape.ts';
-import { formatMoney, orderNumber } from '../domain/format.ts';
+import { orderNumber } from '../domain/format.ts';
 import { button, page } from './layout.ts';
 import { addressHtml, addressText, linesHtml, linesText } from './order-parts.ts';
 import type { Template } from './types.ts';

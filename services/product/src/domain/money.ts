@@ -34,16 +34,3 @@ export function priceProblems(
   }
   return problems;
 }
-
-/** Digits after the decimal point for a currency: 2 for USD, 0 for JPY. */
-export function minorUnitDigits(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
-
-/** "$129.99" style text for display (images, logs); never used for arithmetic. */
-export function formatMoney({ amountMinor, currency }: Money, locale = 'en-US'): string {
-  const digits = minorUnitDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amountMinor / 10 ** digits);
-}
