@@ -9,6 +9,7 @@ import {
   type ServiceClient,
   type ServiceClientOptions,
 } from '../src/http-client/service-client.ts';
+import { timeoutSignal } from '../src/http-client/timeout-signal.ts';
 import { UpstreamError } from '../src/http-client/upstream-error.ts';
 import { json, startServer, type TestServer } from './support/http-server.ts';
 
@@ -229,4 +230,14 @@ test('calls while no instance is known do not open the circuit: the first instan
   }
   urls = [upstream.url];
   assert.equal((await product.request({ method: 'GET', path: '/' })).status, 200);
+});
+
+test('a call budget aborts with a TimeoutError when it runs out, and never once cleared', async () => {
+  const runsOut = timeoutSignal(20);
+  const cleared = timeoutSignal(20);
+  cleared.clear();
+  await sleep(60);
+  assert.equal(runsOut.signal.aborted, true);
+  assert.equal((runsOut.signal.reason as DOMException).name, 'TimeoutError');
+  assert.equal(cleared.signal.aborted, false);
 });

@@ -6,6 +6,7 @@ import { type EjectionOptions, InstanceBalancer } from './balancer.ts';
 import { classifyError } from './classify-error.ts';
 import { type BreakerOptions, createUpstreamPolicies } from './policies.ts';
 import { propagationHeaders } from './propagation.ts';
+import { timeoutSignal } from './timeout-signal.ts';
 import { UpstreamError } from './upstream-error.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -96,9 +97,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     });
     if (urls.length === 0) throw new UpstreamError(service, 'no_instances');
     const instance = balancer.pick(urls);
-    const signal = options.attemptTimeoutMs
-      ? AbortSignal.any([deadline, AbortSignal.timeout(options.attemptTimeoutMs)])
-      : deadline;
+    const attemptTimeout = options.attemptTimeoutMs ? timeoutSignal(options.attemptTimeoutMs) : undefined;
+    const signal = attemptTimeout ? AbortSignal.any([deadline, attemptTimeout.signal]) : deadline;
     try {
       const response = await send(agent, instance, request, signal);
       if (response.status >= 500) balancer.failed(instance, false);
@@ -108,6 +108,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const failure = classifyError(err, service, signal);
       balancer.failed(instance, failure.failure === 'unreachable');
       throw failure;
+    } finally {
+      attemptTimeout?.clear();
     }
   }
 
@@ -132,9 +134,13 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
 
   return {
     async request<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
-      const deadline = AbortSignal.timeout(request.timeoutMs ?? timeoutMs);
+      const deadline = timeoutSignal(request.timeoutMs ?? timeoutMs);
       const prepared = prepare(request);
-      return policies.bulkhead(() => withRetries(prepared, deadline)) as Promise<ServiceResponse<T>>;
+      try {
+        return (await policies.bulkhead(() => withRetries(prepared, deadline.signal))) as ServiceResponse<T>;
+      } finally {
+        deadline.clear();
+      }
     },
     close: () => agent.close(),
   };
