@@ -26,8 +26,8 @@ export interface TokenVerifierOptions {
    * Tokens whose signature and claims checked out, remembered by their text for up to
    * VERIFIED_TTL_MS: a client's next requests with the same token cost a lookup instead of an
    * Ed25519 verification. Expiry and revocation are still checked on every use; a key dropped
-   * from the JWKS stops verifying only when the entry expires, so it is opt-in (the gateway, which
-   * sees every request). Default 0: off.
+   * from the JWKS stops verifying only when the entry expires, which is inside the JWKS cache's own
+   * window (key-source.ts). Default 0: off (createIdentity turns it on for every service).
    */
   cacheSize?: number;
   now?: () => number;
