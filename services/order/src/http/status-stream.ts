@@ -4,7 +4,7 @@
 // reconnecting with Last-Event-ID gets only what is newer, and nothing is sent twice.
 import type { App } from '@shopnow/chassis';
 import { requireUser } from '@shopnow/chassis';
-import { findOrder } from '../store/orders.ts';
+import { findOrder, type OrderRecord } from '../store/orders.ts';
 import type { StatusChange } from '../store/status-notify.ts';
 import { visible } from './access.ts';
 import type { RouteDeps } from './deps.ts';
@@ -34,7 +34,27 @@ export function registerStatusStream(app: App, { db, listener }: RouteDeps): voi
     },
     async (request, reply) => {
       const { id } = request.params;
-      const order = visible(request.identity, id, await findOrder(db, id));
+      // Listening before the one read: a change committed meanwhile is either in what the read
+      // returns or heard (and held until the stream is open); versions keep it from being sent twice.
+      let held: StatusChange[] | undefined = [];
+      let send = (change: StatusChange): void => {
+        held?.push(change);
+      };
+      let resyncWanted = false;
+      let resync = () => {
+        resyncWanted = true;
+      };
+      const unsubscribe = listener.subscribe(id, {
+        change: (change) => send(change),
+        resync: () => resync(),
+      });
+      let order: OrderRecord;
+      try {
+        order = visible(request.identity, id, await findOrder(db, id));
+      } catch (err) {
+        unsubscribe();
+        throw err;
+      }
       const resumeFrom = Number(request.headers['last-event-id']);
       let last = Number.isSafeInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : 0;
 
@@ -47,19 +67,22 @@ export function registerStatusStream(app: App, { db, listener }: RouteDeps): voi
         'x-content-type-options': 'nosniff',
         'x-request-id': String(request.id),
       });
-      const send = (change: StatusChange) => {
+      send = (change: StatusChange) => {
         if (change.version <= last || raw.destroyed) return;
         last = change.version;
         raw.write(`id: ${change.version}\nevent: status\ndata: ${JSON.stringify(change)}\n\n`);
       };
-      const reread = async () => {
-        const now = await findOrder(db, id).catch(() => undefined);
-        if (now !== undefined) send(changeOf(now));
-      };
-      // Subscribed before the current status is sent: a change in between is either read or heard.
-      const unsubscribe = listener.subscribe(order.id, { change: send, resync: () => void reread() });
+      // After a lost listener connection, changes may have been missed: read the order again.
+      resync = () =>
+        void findOrder(db, id)
+          .catch(() => undefined)
+          .then((now) => {
+            if (now !== undefined) send(changeOf(now));
+          });
       send(changeOf(order));
-      await reread();
+      for (const change of held ?? []) send(change);
+      held = undefined;
+      if (resyncWanted) resync();
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => {
         clearInterval(heartbeat);
@@ -69,6 +92,8 @@ export function registerStatusStream(app: App, { db, listener }: RouteDeps): voi
       };
       open.add(end);
       raw.on('close', end);
+      // The client may have gone while the order was read: its close has been and gone.
+      if (raw.destroyed) end();
     },
   );
 }
